@@ -1,0 +1,163 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace LeNet5.Kernels;
+
+/// <summary>
+/// A vector of floats of one fixed width. Kernels are written once, generic over this interface, and the
+/// JIT specialises them per width; <see cref="Vec512"/>, <see cref="Vec256"/>, <see cref="Vec128"/> and
+/// <see cref="Vec1"/> (one lane: the scalar path) all run the same code, so tests can force every width.
+/// </summary>
+internal interface ISimdVector<TSelf> where TSelf : struct, ISimdVector<TSelf>
+{
+    static abstract int Count { get; }
+    static abstract bool IsHardwareAccelerated { get; }
+    static abstract TSelf Zero { get; }
+    static abstract TSelf Broadcast(float value);
+    static abstract TSelf Load(ref float source, nint index);
+    static abstract void Store(TSelf value, ref float destination, nint index);
+    static abstract TSelf Add(TSelf left, TSelf right);
+    static abstract TSelf Subtract(TSelf left, TSelf right);
+    static abstract TSelf Multiply(TSelf left, TSelf right);
+
+    /// <summary><paramref name="value"/> in lanes where <paramref name="condition"/> &gt; 0, else 0.</summary>
+    static abstract TSelf WhereGreaterThanZero(TSelf condition, TSelf value);
+
+    /// <summary>a·b + c, fused where the hardware can.</summary>
+    static abstract TSelf MultiplyAdd(TSelf a, TSelf b, TSelf c);
+
+    /// <summary>Zeroes lanes below <paramref name="firstKept"/>: used to drop the lanes an overlapping tail vector shares with the previous one.</summary>
+    static abstract TSelf ClearLanesBelow(TSelf value, int firstKept);
+
+    static abstract float Sum(TSelf value);
+}
+
+internal readonly struct Vec512 : ISimdVector<Vec512>
+{
+    private readonly Vector512<float> _value;
+    private Vec512(Vector512<float> value) => _value = value;
+
+    public static int Count => Vector512<float>.Count;
+    public static bool IsHardwareAccelerated => Vector512.IsHardwareAccelerated;
+    public static Vec512 Zero => default;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vec512 Broadcast(float value) => new(Vector512.Create(value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vec512 Load(ref float source, nint index) => new(Vector512.LoadUnsafe(ref source, (nuint)index));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(Vec512 value, ref float destination, nint index) => value._value.StoreUnsafe(ref destination, (nuint)index);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vec512 Add(Vec512 left, Vec512 right) => new(left._value + right._value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vec512 Subtract(Vec512 left, Vec512 right) => new(left._value - right._value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vec512 Multiply(Vec512 left, Vec512 right) => new(left._value * right._value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vec512 WhereGreaterThanZero(Vec512 condition, Vec512 value) => new(Vector512.GreaterThan(condition._value, Vector512<float>.Zero) & value._value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vec512 MultiplyAdd(Vec512 a, Vec512 b, Vec512 c)
+        => new(Avx512F.IsSupported ? Avx512F.FusedMultiplyAdd(a._value, b._value, c._value) : (a._value * b._value) + c._value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vec512 ClearLanesBelow(Vec512 value, int firstKept)
+        => new(Vector512.GreaterThanOrEqual(Vector512.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(Simd.LaneIndices)), Vector512.Create(firstKept)).AsSingle() & value._value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Sum(Vec512 value) => Vector512.Sum(value._value);
+}
+
+internal readonly struct Vec256 : ISimdVector<Vec256>
+{
+    private readonly Vector256<float> _value;
+    private Vec256(Vector256<float> value) => _value = value;
+
+    public static int Count => Vector256<float>.Count;
+    public static bool IsHardwareAccelerated => Vector256.IsHardwareAccelerated;
+    public static Vec256 Zero => default;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vec256 Broadcast(float value) => new(Vector256.Create(value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vec256 Load(ref float source, nint index) => new(Vector256.LoadUnsafe(ref source, (nuint)index));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(Vec256 value, ref float destination, nint index) => value._value.StoreUnsafe(ref destination, (nuint)index);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vec256 Add(Vec256 left, Vec256 right) => new(left._value + right._value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vec256 Subtract(Vec256 left, Vec256 right) => new(left._value - right._value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vec256 Multiply(Vec256 left, Vec256 right) => new(left._value * right._value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vec256 WhereGreaterThanZero(Vec256 condition, Vec256 value) => new(Vector256.GreaterThan(condition._value, Vector256<float>.Zero) & value._value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vec256 MultiplyAdd(Vec256 a, Vec256 b, Vec256 c)
+        => new(Fma.IsSupported ? Fma.MultiplyAdd(a._value, b._value, c._value) : (a._value * b._value) + c._value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vec256 ClearLanesBelow(Vec256 value, int firstKept)
+        => new(Vector256.GreaterThanOrEqual(Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(Simd.LaneIndices)), Vector256.Create(firstKept)).AsSingle() & value._value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Sum(Vec256 value) => Vector256.Sum(value._value);
+}
+
+internal readonly struct Vec128 : ISimdVector<Vec128>
+{
+    private readonly Vector128<float> _value;
+    private Vec128(Vector128<float> value) => _value = value;
+
+    public static int Count => Vector128<float>.Count;
+    public static bool IsHardwareAccelerated => Vector128.IsHardwareAccelerated;
+    public static Vec128 Zero => default;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vec128 Broadcast(float value) => new(Vector128.Create(value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vec128 Load(ref float source, nint index) => new(Vector128.LoadUnsafe(ref source, (nuint)index));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(Vec128 value, ref float destination, nint index) => value._value.StoreUnsafe(ref destination, (nuint)index);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vec128 Add(Vec128 left, Vec128 right) => new(left._value + right._value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vec128 Subtract(Vec128 left, Vec128 right) => new(left._value - right._value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vec128 Multiply(Vec128 left, Vec128 right) => new(left._value * right._value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vec128 WhereGreaterThanZero(Vec128 condition, Vec128 value) => new(Vector128.GreaterThan(condition._value, Vector128<float>.Zero) & value._value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vec128 MultiplyAdd(Vec128 a, Vec128 b, Vec128 c)
+        => new(Fma.IsSupported ? Fma.MultiplyAdd(a._value, b._value, c._value) : (a._value * b._value) + c._value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vec128 ClearLanesBelow(Vec128 value, int firstKept)
+        => new(Vector128.GreaterThanOrEqual(Vector128.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(Simd.LaneIndices)), Vector128.Create(firstKept)).AsSingle() & value._value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Sum(Vec128 value) => Vector128.Sum(value._value);
+}
+
+/// <summary>One lane: the scalar path, run by the same generic kernels.</summary>
+internal readonly struct Vec1 : ISimdVector<Vec1>
+{
+    private readonly float _value;
+    private Vec1(float value) => _value = value;
+
+    public static int Count => 1;
+    public static bool IsHardwareAccelerated => true;
+    public static Vec1 Zero => default;
+    public static Vec1 Broadcast(float value) => new(value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vec1 Load(ref float source, nint index) => new(Unsafe.Add(ref source, index));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(Vec1 value, ref float destination, nint index) => Unsafe.Add(ref destination, index) = value._value;
+    public static Vec1 Add(Vec1 left, Vec1 right) => new(left._value + right._value);
+    public static Vec1 Subtract(Vec1 left, Vec1 right) => new(left._value - right._value);
+    public static Vec1 Multiply(Vec1 left, Vec1 right) => new(left._value * right._value);
+    public static Vec1 WhereGreaterThanZero(Vec1 condition, Vec1 value) => condition._value > 0f ? value : default;
+    public static Vec1 MultiplyAdd(Vec1 a, Vec1 b, Vec1 c) => new(MathF.FusedMultiplyAdd(a._value, b._value, c._value));
+    public static Vec1 ClearLanesBelow(Vec1 value, int firstKept) => firstKept > 0 ? default : value;
+    public static float Sum(Vec1 value) => value._value;
+}
+
+/// <summary>The one place that picks a vector width.</summary>
+internal static class Simd
+{
+    /// <summary>0, 1, …, 15: lane numbers, for building masks (Vector512&lt;int&gt;.Indices is .NET 9+).</summary>
+    internal static readonly int[] LaneIndices = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15];
+
+    /// <summary>
+    /// Widest width kernels may use, in bits (512, 256, 128, or 32 for scalar). Defaults to the widest the
+    /// hardware accelerates; tests lower it to run the narrower paths on any machine.
+    /// </summary>
+    internal static int MaxBits { get; set; } = DetectMaxBits();
+
+    internal static int DetectMaxBits() =>
+        Vec512.IsHardwareAccelerated ? 512 : Vec256.IsHardwareAccelerated ? 256 : Vec128.IsHardwareAccelerated ? 128 : 32;
+
+    /// <summary>Widest allowed width (in floats) that fits in <paramref name="length"/>: 16, 8, 4 or 1.</summary>
+    internal static int WidthFor(int length)
+    {
+        int bits = MaxBits;
+        if (bits >= 512 && length >= 16) return 16;
+        if (bits >= 256 && length >= 8) return 8;
+        if (bits >= 128 && length >= 4) return 4;
+        return 1;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static ref float Ref(Span<float> span) => ref MemoryMarshal.GetReference(span);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static ref float Ref(ReadOnlySpan<float> span) => ref MemoryMarshal.GetReference(span);
+}

@@ -1,0 +1,63 @@
+using LeNet5.Model;
+
+namespace LeNet5.Kernels;
+
+/// <summary>
+/// For each target map of a convolution, the (source map, kernel) pairs summed into it. Built from a
+/// <see cref="ConnectionTable"/> in two directions: forward (targets are output maps, sources input maps)
+/// and transposed (targets are input maps, sources output maps: the input-gradient pass).
+/// </summary>
+internal sealed class MapWiring
+{
+    private readonly int[] _first;
+    private readonly int[] _source;
+    private readonly int[] _kernel;
+
+    private MapWiring(int[] first, int[] source, int[] kernel)
+    {
+        _first = first;
+        _source = source;
+        _kernel = kernel;
+    }
+
+    public int Targets => _first.Length - 1;
+    public int Sources { get; private init; }
+
+    /// <summary>Entries of target <c>t</c> are <c>[First[t], First[t + 1])</c>.</summary>
+    public ReadOnlySpan<int> First => _first;
+    public ReadOnlySpan<int> Source => _source;
+    public ReadOnlySpan<int> Kernel => _kernel;
+
+    public static MapWiring Forward(ConnectionTable table)
+    {
+        var first = new int[table.Outputs + 1];
+        for (int o = 0; o <= table.Outputs; o++)
+            first[o] = o < table.Outputs ? table.FirstConnection(o) : table.Connections;
+        int[] kernel = new int[table.Connections];
+        for (int c = 0; c < kernel.Length; c++)
+            kernel[c] = c;
+        return new MapWiring(first, table.InputOfConnection.ToArray(), kernel) { Sources = table.Inputs };
+    }
+
+    public static MapWiring Transposed(ConnectionTable table)
+    {
+        var first = new int[table.Inputs + 1];
+        var source = new List<int>();
+        var kernel = new List<int>();
+        for (int i = 0; i < table.Inputs; i++)
+        {
+            first[i] = source.Count;
+            for (int o = 0; o < table.Outputs; o++)
+            {
+                int c = table.ConnectionIndex(o, i);
+                if (c >= 0)
+                {
+                    source.Add(o);
+                    kernel.Add(c);
+                }
+            }
+        }
+        first[table.Inputs] = source.Count;
+        return new MapWiring(first, [.. source], [.. kernel]) { Sources = table.Outputs };
+    }
+}

@@ -1,0 +1,187 @@
+using LeNet5.Kernels;
+using LeNet5.Model;
+
+namespace LeNet5.Layers;
+
+/// <summary>
+/// A K×K valid convolution (cross-correlation, as PyTorch's Conv2d) through a connection table, followed
+/// by an activation: C1 (full, 1→6), C3 (Table I, 6→16; full in Modern), C5 (full, 16→120).
+/// Parameters: one K×K kernel per connection, then one bias per output map. C5's output is 1×1, so it is
+/// computed as the dense layer it is (its kernels are exactly the rows of a 120×400 matrix).
+/// input (B, in, h, w), kernels (connections, K, K), bias (out) -> output (B, out, h−K+1, w−K+1)
+/// </summary>
+internal sealed class ConvolutionLayer : Layer
+{
+    private readonly ConnectionTable _table;
+    private readonly MapWiring _forward;
+    private readonly MapWiring _transposed;
+    private readonly int _kernelSize;
+    private readonly string _prefix;
+
+    public ConvolutionLayer(string name, TensorShape input, int kernelSize, ConnectionTable table, Activation activation)
+        : base(name, input, new TensorShape(table.Outputs, input.Height - kernelSize + 1, input.Width - kernelSize + 1), activation)
+    {
+        if (table.Inputs != input.Channels)
+            throw new ArgumentException($"{name}: the table has {table.Inputs} inputs but the input has {input.Channels} maps.");
+        _table = table;
+        _kernelSize = kernelSize;
+        _forward = MapWiring.Forward(table);
+        _transposed = MapWiring.Transposed(table);
+        _prefix = name.ToLowerInvariant();
+    }
+
+    public ConnectionTable Table => _table;
+    public int KernelSize => _kernelSize;
+    private int Taps => _kernelSize * _kernelSize;
+    private int KernelParameters => _table.Connections * Taps;
+    private bool IsDense => OutputShape.Plane == 1 && _table.IsFull;
+    private int PaddedHeight => OutputShape.Height + (2 * (_kernelSize - 1));
+    private int PaddedWidth => OutputShape.Width + (2 * (_kernelSize - 1));
+
+    public override int ParameterCount => KernelParameters + _table.Outputs;
+
+    public override int ScratchSize => IsDense ? 0 : KernelParameters + (_table.Outputs * PaddedHeight * PaddedWidth);
+
+    public override IReadOnlyList<ParameterTensor> Tensors =>
+    [
+        new($"{_prefix}.weight", [_table.Outputs, _table.Inputs, _kernelSize, _kernelSize], 0, KernelParameters),
+        new($"{_prefix}.bias", [_table.Outputs], KernelParameters, _table.Outputs),
+    ];
+
+    /// <summary>Each output unit has one weight per tap of each connected map, plus a bias, and there is one unit per output position.</summary>
+    public override LayerSummary Summary =>
+        new(Name, [OutputShape.Channels, OutputShape.Height, OutputShape.Width], ParameterCount, 0, (long)OutputShape.Plane * ParameterCount);
+
+    public override void Initialize(Span<float> parameters, Random random)
+    {
+        for (int o = 0; o < _table.Outputs; o++)
+        {
+            double limit = 2.4 / (_table.FanIn(o) * Taps);
+            FillUniform(parameters.Slice(_table.FirstConnection(o) * Taps, _table.FanIn(o) * Taps), limit, random);
+            FillUniform(parameters.Slice(KernelParameters + o, 1), limit, random);
+        }
+    }
+
+    /// <summary>Expands the packed kernels to the dense (out, in, K, K) layout, zeros where the table has no connection.</summary>
+    public void ExpandKernels(ReadOnlySpan<float> packed, Span<float> dense)
+    {
+        dense.Clear();
+        for (int c = 0; c < _table.Connections; c++)
+        {
+            int at = ((_table.OutputOfConnection[c] * _table.Inputs) + _table.InputOfConnection[c]) * Taps;
+            packed.Slice(c * Taps, Taps).CopyTo(dense.Slice(at, Taps));
+        }
+    }
+
+    /// <summary>
+    /// Packs dense (out, in, K, K) kernels; returns the first (output, input) pair outside the table whose
+    /// kernel is not all zeros, or null.
+    /// </summary>
+    public (int Output, int Input)? PackKernels(ReadOnlySpan<float> dense, Span<float> packed)
+    {
+        for (int o = 0; o < _table.Outputs; o++)
+        {
+            for (int i = 0; i < _table.Inputs; i++)
+            {
+                ReadOnlySpan<float> kernel = dense.Slice(((o * _table.Inputs) + i) * Taps, Taps);
+                int c = _table.ConnectionIndex(o, i);
+                if (c >= 0)
+                    kernel.CopyTo(packed.Slice(c * Taps, Taps));
+                else if (kernel.ContainsAnyExcept(0f))
+                    return (o, i);
+            }
+        }
+        return null;
+    }
+
+    public override void Forward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> output, int batch, Span<float> scratch)
+    {
+        ReadOnlySpan<float> kernels = parameters[..KernelParameters], bias = parameters.Slice(KernelParameters, _table.Outputs);
+        int inSize = InputShape.Size, outSize = OutputShape.Size;
+        for (int b = 0; b < batch; b++)
+        {
+            ReadOnlySpan<float> image = input.Slice(b * inSize, inSize);
+            Span<float> result = output.Slice(b * outSize, outSize);
+            if (IsDense)
+                DenseKernels.Forward(kernels, bias, image, result);
+            else
+                ConvolutionKernels.Correlate(image, InputShape.Height, InputShape.Width, kernels, _kernelSize, bias, _forward, result);
+        }
+        ActivationKernels.Forward(Activation!.Value, output[..(batch * outSize)]);
+    }
+
+    public override void Backward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, ReadOnlySpan<float> output, Span<float> outputGradient,
+        Span<float> inputGradient, Span<float> parameterGradient, int batch, Span<float> scratch)
+    {
+        int inSize = InputShape.Size, outSize = OutputShape.Size;
+        ActivationKernels.Backward(Activation!.Value, output[..(batch * outSize)], outputGradient[..(batch * outSize)]);
+        ReadOnlySpan<float> kernels = parameters[..KernelParameters];
+        Span<float> kernelGradient = parameterGradient[..KernelParameters], biasGradient = parameterGradient.Slice(KernelParameters, _table.Outputs);
+        Span<float> rotated = IsDense ? default : scratch[..KernelParameters];
+        Span<float> padded = IsDense ? default : scratch.Slice(KernelParameters, _table.Outputs * PaddedHeight * PaddedWidth);
+        if (!inputGradient.IsEmpty && !IsDense)
+            ConvolutionKernels.Rotate180(kernels, _kernelSize, rotated);
+        for (int b = 0; b < batch; b++)
+        {
+            ReadOnlySpan<float> image = input.Slice(b * inSize, inSize);
+            ReadOnlySpan<float> gradient = outputGradient.Slice(b * outSize, outSize);
+            if (IsDense)
+            {
+                DenseKernels.AccumulateGradients(image, gradient, kernelGradient, biasGradient);
+                if (!inputGradient.IsEmpty)
+                    DenseKernels.InputGradient(kernels, gradient, inputGradient.Slice(b * inSize, inSize));
+                continue;
+            }
+            ConvolutionKernels.AccumulateGradients(image, InputShape.Height, InputShape.Width, gradient, _kernelSize, _forward, kernelGradient, biasGradient);
+            if (!inputGradient.IsEmpty)
+            {
+                // dL/dx = (zero-padded dL/da) ⋆ rot180(kernels), summed over the output maps each input feeds.
+                ConvolutionKernels.Pad(gradient, _table.Outputs, OutputShape.Height, OutputShape.Width, _kernelSize - 1, padded);
+                ConvolutionKernels.Correlate(padded, PaddedHeight, PaddedWidth, rotated, _kernelSize, [], _transposed, inputGradient.Slice(b * inSize, inSize));
+            }
+        }
+    }
+
+    public override void ForwardReference(ReadOnlySpan<double> parameters, ReadOnlySpan<double> input, Span<double> output, int batch)
+    {
+        int k = _kernelSize, ih = InputShape.Height, iw = InputShape.Width, oh = OutputShape.Height, ow = OutputShape.Width;
+        for (int b = 0; b < batch; b++)
+            for (int o = 0; o < _table.Outputs; o++)
+                for (int y = 0; y < oh; y++)
+                    for (int x = 0; x < ow; x++)
+                    {
+                        double sum = parameters[KernelParameters + o];
+                        for (int c = _table.FirstConnection(o); c < _table.FirstConnection(o) + _table.FanIn(o); c++)
+                            for (int ky = 0; ky < k; ky++)
+                                for (int kx = 0; kx < k; kx++)
+                                    sum += parameters[(c * Taps) + (ky * k) + kx]
+                                        * input[(((b * InputShape.Channels) + _table.InputOfConnection[c]) * ih * iw) + ((y + ky) * iw) + x + kx];
+                        output[(((b * _table.Outputs) + o) * oh * ow) + (y * ow) + x] = sum;
+                    }
+        ActivateReference(output[..(batch * OutputShape.Size)]);
+    }
+
+    public override void BackwardReference(ReadOnlySpan<double> parameters, ReadOnlySpan<double> input, ReadOnlySpan<double> output,
+        ReadOnlySpan<double> outputGradient, Span<double> inputGradient, Span<double> parameterGradient, int batch)
+    {
+        double[] g = PreActivationGradientReference(output[..(batch * OutputShape.Size)], outputGradient[..(batch * OutputShape.Size)]);
+        int k = _kernelSize, ih = InputShape.Height, iw = InputShape.Width, oh = OutputShape.Height, ow = OutputShape.Width;
+        inputGradient[..(batch * InputShape.Size)].Clear();
+        for (int b = 0; b < batch; b++)
+            for (int o = 0; o < _table.Outputs; o++)
+                for (int y = 0; y < oh; y++)
+                    for (int x = 0; x < ow; x++)
+                    {
+                        double d = g[(((b * _table.Outputs) + o) * oh * ow) + (y * ow) + x];
+                        parameterGradient[KernelParameters + o] += d;
+                        for (int c = _table.FirstConnection(o); c < _table.FirstConnection(o) + _table.FanIn(o); c++)
+                            for (int ky = 0; ky < k; ky++)
+                                for (int kx = 0; kx < k; kx++)
+                                {
+                                    int at = (((b * InputShape.Channels) + _table.InputOfConnection[c]) * ih * iw) + ((y + ky) * iw) + x + kx;
+                                    parameterGradient[(c * Taps) + (ky * k) + kx] += d * input[at];
+                                    inputGradient[at] += d * parameters[(c * Taps) + (ky * k) + kx];
+                                }
+                    }
+    }
+}

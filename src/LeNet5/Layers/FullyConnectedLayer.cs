@@ -1,0 +1,90 @@
+using LeNet5.Kernels;
+using LeNet5.Model;
+
+namespace LeNet5.Layers;
+
+/// <summary>
+/// A dense layer y = f(W·x + b): F6 (120→84, squashed) and the Modern output (84→10, no activation).
+/// Parameters: W (outputs, inputs) row-major, then b (outputs).
+/// input (B, inputs) -> output (B, outputs)
+/// </summary>
+internal sealed class FullyConnectedLayer : Layer
+{
+    private readonly string _prefix;
+
+    public FullyConnectedLayer(string name, int inputs, int outputs, Activation? activation)
+        : base(name, new TensorShape(inputs, 1, 1), new TensorShape(outputs, 1, 1), activation)
+        => _prefix = name.ToLowerInvariant();
+
+    private int Inputs => InputShape.Size;
+    private int Outputs => OutputShape.Size;
+    private int WeightCount => Inputs * Outputs;
+
+    public override int ParameterCount => WeightCount + Outputs;
+
+    public override IReadOnlyList<ParameterTensor> Tensors =>
+    [
+        new($"{_prefix}.weight", [Outputs, Inputs], 0, WeightCount),
+        new($"{_prefix}.bias", [Outputs], WeightCount, Outputs),
+    ];
+
+    public override LayerSummary Summary => new(Name, [Outputs], ParameterCount, 0, ParameterCount);
+
+    public override void Initialize(Span<float> parameters, Random random) => FillUniform(parameters[..ParameterCount], 2.4 / Inputs, random);
+
+    public override void Forward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> output, int batch, Span<float> scratch)
+    {
+        ReadOnlySpan<float> weights = parameters[..WeightCount], bias = parameters.Slice(WeightCount, Outputs);
+        for (int b = 0; b < batch; b++)
+            DenseKernels.Forward(weights, bias, input.Slice(b * Inputs, Inputs), output.Slice(b * Outputs, Outputs));
+        if (Activation is { } activation)
+            ActivationKernels.Forward(activation, output[..(batch * Outputs)]);
+    }
+
+    public override void Backward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, ReadOnlySpan<float> output, Span<float> outputGradient,
+        Span<float> inputGradient, Span<float> parameterGradient, int batch, Span<float> scratch)
+    {
+        if (Activation is { } activation)
+            ActivationKernels.Backward(activation, output[..(batch * Outputs)], outputGradient[..(batch * Outputs)]);
+        ReadOnlySpan<float> weights = parameters[..WeightCount];
+        Span<float> weightGradient = parameterGradient[..WeightCount], biasGradient = parameterGradient.Slice(WeightCount, Outputs);
+        for (int b = 0; b < batch; b++)
+        {
+            ReadOnlySpan<float> gradient = outputGradient.Slice(b * Outputs, Outputs);
+            DenseKernels.AccumulateGradients(input.Slice(b * Inputs, Inputs), gradient, weightGradient, biasGradient);
+            if (!inputGradient.IsEmpty)
+                DenseKernels.InputGradient(weights, gradient, inputGradient.Slice(b * Inputs, Inputs));
+        }
+    }
+
+    public override void ForwardReference(ReadOnlySpan<double> parameters, ReadOnlySpan<double> input, Span<double> output, int batch)
+    {
+        for (int b = 0; b < batch; b++)
+            for (int o = 0; o < Outputs; o++)
+            {
+                double sum = parameters[WeightCount + o];
+                for (int i = 0; i < Inputs; i++)
+                    sum += parameters[(o * Inputs) + i] * input[(b * Inputs) + i];
+                output[(b * Outputs) + o] = sum;
+            }
+        ActivateReference(output[..(batch * Outputs)]);
+    }
+
+    public override void BackwardReference(ReadOnlySpan<double> parameters, ReadOnlySpan<double> input, ReadOnlySpan<double> output,
+        ReadOnlySpan<double> outputGradient, Span<double> inputGradient, Span<double> parameterGradient, int batch)
+    {
+        double[] g = PreActivationGradientReference(output[..(batch * Outputs)], outputGradient[..(batch * Outputs)]);
+        inputGradient[..(batch * Inputs)].Clear();
+        for (int b = 0; b < batch; b++)
+            for (int o = 0; o < Outputs; o++)
+            {
+                double d = g[(b * Outputs) + o];
+                parameterGradient[WeightCount + o] += d;
+                for (int i = 0; i < Inputs; i++)
+                {
+                    parameterGradient[(o * Inputs) + i] += d * input[(b * Inputs) + i];
+                    inputGradient[(b * Inputs) + i] += d * parameters[(o * Inputs) + i];
+                }
+            }
+    }
+}

@@ -1,0 +1,14 @@
+namespace LeNet5.Layers;
+
+/// <summary>The loss a network's output is judged by, its gradient, and the decision it implies.</summary>
+internal interface ILossHead
+{
+    /// <summary>The loss of one sample; writes dE/d(output) into <paramref name="gradient"/>.</summary>
+    float Loss(ReadOnlySpan<float> output, int label, Span<float> gradient);
+
+    /// <summary>The same in double precision, computed independently: the reference path.</summary>
+    double LossReference(ReadOnlySpan<double> output, int label, Span<double> gradient);
+
+    /// <summary>The predicted class.</summary>
+    int Predict(ReadOnlySpan<float> output);
+}

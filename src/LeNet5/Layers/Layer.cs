@@ -1,0 +1,97 @@
+using LeNet5.Model;
+
+namespace LeNet5.Layers;
+
+/// <summary>
+/// One layer of the network, batch-major: a batch of B images is B consecutive blocks of
+/// <see cref="InputShape"/> in, B blocks of <see cref="OutputShape"/> out. A layer owns no buffers: its
+/// parameters, activations, gradients and scratch are spans carved by the network and its workspace.
+/// Each layer has an optimised float path and a plain double-precision reference path that tests hold
+/// it to and check against finite differences.
+/// </summary>
+internal abstract class Layer
+{
+    protected Layer(string name, TensorShape inputShape, TensorShape outputShape, Activation? activation)
+    {
+        Name = name;
+        InputShape = inputShape;
+        OutputShape = outputShape;
+        Activation = activation;
+    }
+
+    /// <summary>The paper's name: C1, S2, C3, S4, C5, F6, Output.</summary>
+    public string Name { get; }
+
+    public TensorShape InputShape { get; }
+    public TensorShape OutputShape { get; }
+
+    /// <summary>The nonlinearity applied in place to this layer's output, or null for none.</summary>
+    public Activation? Activation { get; }
+
+    /// <summary>Trainable parameters, packed.</summary>
+    public abstract int ParameterCount { get; }
+
+    /// <summary>Floats of scratch one call to <see cref="Forward"/> or <see cref="Backward"/> needs.</summary>
+    public virtual int ScratchSize => 0;
+
+    /// <summary>The named tensors this layer's parameters are stored as, in file order.</summary>
+    public abstract IReadOnlyList<ParameterTensor> Tensors { get; }
+
+    public abstract LayerSummary Summary { get; }
+
+    /// <summary>Fills the parameters with the paper's initialisation: uniform in ±2.4/F, F the unit's fan-in (Appendix A).</summary>
+    public abstract void Initialize(Span<float> parameters, Random random);
+
+    /// <summary>output = f(layer(input)) for <paramref name="batch"/> images.</summary>
+    public abstract void Forward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> output, int batch, Span<float> scratch);
+
+    /// <summary>
+    /// Given dL/d(output) in <paramref name="outputGradient"/> (overwritten with dL/d(pre-activation)),
+    /// adds dL/d(parameters) into <paramref name="parameterGradient"/> and writes dL/d(input) into
+    /// <paramref name="inputGradient"/> unless it is empty.
+    /// </summary>
+    public abstract void Backward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, ReadOnlySpan<float> output, Span<float> outputGradient,
+        Span<float> inputGradient, Span<float> parameterGradient, int batch, Span<float> scratch);
+
+    /// <summary>The reference forward pass in double precision, activation included.</summary>
+    public abstract void ForwardReference(ReadOnlySpan<double> parameters, ReadOnlySpan<double> input, Span<double> output, int batch);
+
+    /// <summary>
+    /// The reference backward pass: from dL/d(output) (after the activation), adds into
+    /// <paramref name="parameterGradient"/> and writes <paramref name="inputGradient"/>.
+    /// </summary>
+    public abstract void BackwardReference(ReadOnlySpan<double> parameters, ReadOnlySpan<double> input, ReadOnlySpan<double> output,
+        ReadOnlySpan<double> outputGradient, Span<double> inputGradient, Span<double> parameterGradient, int batch);
+
+    /// <summary>dL/d(pre-activation) from dL/d(output) and the stored outputs, in double.</summary>
+    protected double[] PreActivationGradientReference(ReadOnlySpan<double> output, ReadOnlySpan<double> outputGradient)
+    {
+        var result = outputGradient.ToArray();
+        if (Activation is { } activation)
+            for (int i = 0; i < result.Length; i++)
+                result[i] *= Kernels.ActivationKernels.ReferenceDerivative(activation, output[i]);
+        return result;
+    }
+
+    protected void ActivateReference(Span<double> values)
+    {
+        if (Activation is { } activation)
+            for (int i = 0; i < values.Length; i++)
+                values[i] = Kernels.ActivationKernels.Reference(activation, values[i]);
+    }
+
+    protected static void FillUniform(Span<float> values, double limit, Random random)
+    {
+        for (int i = 0; i < values.Length; i++)
+            values[i] = (float)(((2 * random.NextDouble()) - 1) * limit);
+    }
+}
+
+/// <summary>
+/// A named tensor as stored in a weights file, and where it lives in the layer's packed parameters.
+/// </summary>
+/// <param name="Name">The safetensors name, e.g. <c>c3.weight</c>.</param>
+/// <param name="Shape">The shape in the file.</param>
+/// <param name="Offset">Start in the layer's parameters.</param>
+/// <param name="Length">Floats in the layer's parameters (less than the file's element count only for a packed partial table).</param>
+internal sealed record ParameterTensor(string Name, int[] Shape, int Offset, int Length);

@@ -1,0 +1,103 @@
+using System.Numerics.Tensors;
+using LeNet5.Kernels;
+using LeNet5.Model;
+
+namespace LeNet5.Layers;
+
+/// <summary>
+/// The Modern network's parameter-free 2×2, stride-2 pooling (average or max), with no activation.
+/// input (B, m, h, w) -> output (B, m, h/2, w/2)
+/// </summary>
+internal sealed class PoolingLayer : Layer
+{
+    private const int WindowSize = 4;
+    private readonly float[] _quarter;
+
+    public PoolingLayer(string name, TensorShape input, Pooling pooling)
+        : base(name, input, new TensorShape(input.Channels, input.Height / 2, input.Width / 2), activation: null)
+    {
+        Pooling = pooling;
+        _quarter = Enumerable.Repeat(1f / WindowSize, input.Channels).ToArray();
+    }
+
+    public Pooling Pooling { get; }
+    private int Maps => InputShape.Channels;
+    public override int ParameterCount => 0;
+    public override IReadOnlyList<ParameterTensor> Tensors => [];
+
+    public override LayerSummary Summary =>
+        new(Name, [OutputShape.Channels, OutputShape.Height, OutputShape.Width], 0, 0, (long)OutputShape.Size * WindowSize);
+
+    public override void Initialize(Span<float> parameters, Random random)
+    {
+    }
+
+    public override void Forward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> output, int batch, Span<float> scratch)
+    {
+        int inSize = InputShape.Size, outSize = OutputShape.Size;
+        for (int b = 0; b < batch; b++)
+        {
+            ReadOnlySpan<float> image = input.Slice(b * inSize, inSize);
+            Span<float> result = output.Slice(b * outSize, outSize);
+            if (Pooling == Pooling.Max)
+                PoolingKernels.MaxWindows(image, Maps, InputShape.Height, InputShape.Width, result);
+            else
+                PoolingKernels.SumWindows(image, Maps, InputShape.Height, InputShape.Width, result);
+        }
+        if (Pooling == Pooling.Average)
+            TensorPrimitives.Multiply(output[..(batch * outSize)], 1f / WindowSize, output[..(batch * outSize)]);
+    }
+
+    public override void Backward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, ReadOnlySpan<float> output, Span<float> outputGradient,
+        Span<float> inputGradient, Span<float> parameterGradient, int batch, Span<float> scratch)
+    {
+        if (inputGradient.IsEmpty)
+            return;
+        int inSize = InputShape.Size, outSize = OutputShape.Size;
+        for (int b = 0; b < batch; b++)
+        {
+            ReadOnlySpan<float> gradient = outputGradient.Slice(b * outSize, outSize);
+            Span<float> result = inputGradient.Slice(b * inSize, inSize);
+            if (Pooling == Pooling.Max)
+                PoolingKernels.MaxWindowsBackward(input.Slice(b * inSize, inSize), gradient, Maps, InputShape.Height, InputShape.Width, result);
+            else
+                PoolingKernels.SpreadWindows(gradient, _quarter, Maps, InputShape.Height, InputShape.Width, result);
+        }
+    }
+
+    public override void ForwardReference(ReadOnlySpan<double> parameters, ReadOnlySpan<double> input, Span<double> output, int batch)
+    {
+        int w = InputShape.Width, ow = OutputShape.Width;
+        for (int b = 0; b < batch; b++)
+            for (int m = 0; m < Maps; m++)
+                for (int y = 0; y < OutputShape.Height; y++)
+                    for (int x = 0; x < ow; x++)
+                    {
+                        int at = (((b * Maps) + m) * InputShape.Plane) + (2 * y * w) + (2 * x);
+                        output[(((b * Maps) + m) * OutputShape.Plane) + (y * ow) + x] = Pooling == Pooling.Max
+                            ? Math.Max(Math.Max(input[at], input[at + 1]), Math.Max(input[at + w], input[at + w + 1]))
+                            : (input[at] + input[at + 1] + input[at + w] + input[at + w + 1]) / WindowSize;
+                    }
+    }
+
+    public override void BackwardReference(ReadOnlySpan<double> parameters, ReadOnlySpan<double> input, ReadOnlySpan<double> output,
+        ReadOnlySpan<double> outputGradient, Span<double> inputGradient, Span<double> parameterGradient, int batch)
+    {
+        int w = InputShape.Width, ow = OutputShape.Width;
+        for (int b = 0; b < batch; b++)
+            for (int m = 0; m < Maps; m++)
+                for (int y = 0; y < OutputShape.Height; y++)
+                    for (int x = 0; x < ow; x++)
+                    {
+                        int at = (((b * Maps) + m) * InputShape.Plane) + (2 * y * w) + (2 * x);
+                        double d = outputGradient[(((b * Maps) + m) * OutputShape.Plane) + (y * ow) + x];
+                        int[] window = [at, at + 1, at + w, at + w + 1];
+                        int first = at;
+                        foreach (int i in window)
+                            if (input[i] > input[first])
+                                first = i;
+                        foreach (int i in window)
+                            inputGradient[i] = Pooling == Pooling.Max ? (i == first ? d : 0) : d / WindowSize;
+                    }
+    }
+}

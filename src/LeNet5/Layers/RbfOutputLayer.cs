@@ -1,0 +1,97 @@
+using System.Numerics.Tensors;
+using LeNet5.Model;
+
+namespace LeNet5.Layers;
+
+/// <summary>
+/// The paper's output layer of Euclidean radial basis function units (Section II-B, eq. 7):
+/// y_i = Σ_j (x_j − w_ij)², with fixed prototypes w (the 7×12 digit bitmaps, not trained). The prototypes
+/// belong to the network; this layer reads them.
+/// input (B, 84), prototypes (10, 84) -> output (B, 10)
+/// </summary>
+internal sealed class RbfOutputLayer : Layer
+{
+    private readonly float[] _prototypes;
+
+    public RbfOutputLayer(string name, float[] prototypes, int inputs, int classes)
+        : base(name, new TensorShape(inputs, 1, 1), new TensorShape(classes, 1, 1), activation: null)
+    {
+        ArgumentOutOfRangeException.ThrowIfNotEqual(prototypes.Length, inputs * classes, nameof(prototypes));
+        _prototypes = prototypes;
+    }
+
+    private int Inputs => InputShape.Size;
+    private int Classes => OutputShape.Size;
+    public override int ParameterCount => 0;
+    public override int ScratchSize => Inputs;
+    public override IReadOnlyList<ParameterTensor> Tensors => [];
+
+    /// <summary>One fixed weight per (class, input) pair, each a connection; no bias.</summary>
+    public override LayerSummary Summary => new(Name, [Classes], 0, _prototypes.Length, _prototypes.Length);
+
+    public override void Initialize(Span<float> parameters, Random random)
+    {
+    }
+
+    public override void Forward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> output, int batch, Span<float> scratch)
+    {
+        Span<float> difference = scratch[..Inputs];
+        for (int b = 0; b < batch; b++)
+        {
+            ReadOnlySpan<float> x = input.Slice(b * Inputs, Inputs);
+            for (int i = 0; i < Classes; i++)
+            {
+                TensorPrimitives.Subtract(x, _prototypes.AsSpan(i * Inputs, Inputs), difference);
+                output[(b * Classes) + i] = TensorPrimitives.SumOfSquares<float>(difference);
+            }
+        }
+    }
+
+    /// <summary>dL/dx_j = Σ_i 2·(x_j − w_ij)·dL/dy_i.</summary>
+    public override void Backward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, ReadOnlySpan<float> output, Span<float> outputGradient,
+        Span<float> inputGradient, Span<float> parameterGradient, int batch, Span<float> scratch)
+    {
+        if (inputGradient.IsEmpty)
+            return;
+        Span<float> difference = scratch[..Inputs];
+        for (int b = 0; b < batch; b++)
+        {
+            ReadOnlySpan<float> x = input.Slice(b * Inputs, Inputs);
+            Span<float> result = inputGradient.Slice(b * Inputs, Inputs);
+            result.Clear();
+            for (int i = 0; i < Classes; i++)
+            {
+                TensorPrimitives.Subtract(x, _prototypes.AsSpan(i * Inputs, Inputs), difference);
+                TensorPrimitives.MultiplyAdd(difference, 2f * outputGradient[(b * Classes) + i], result, result);
+            }
+        }
+    }
+
+    public override void ForwardReference(ReadOnlySpan<double> parameters, ReadOnlySpan<double> input, Span<double> output, int batch)
+    {
+        for (int b = 0; b < batch; b++)
+            for (int i = 0; i < Classes; i++)
+            {
+                double sum = 0;
+                for (int j = 0; j < Inputs; j++)
+                {
+                    double d = input[(b * Inputs) + j] - _prototypes[(i * Inputs) + j];
+                    sum += d * d;
+                }
+                output[(b * Classes) + i] = sum;
+            }
+    }
+
+    public override void BackwardReference(ReadOnlySpan<double> parameters, ReadOnlySpan<double> input, ReadOnlySpan<double> output,
+        ReadOnlySpan<double> outputGradient, Span<double> inputGradient, Span<double> parameterGradient, int batch)
+    {
+        for (int b = 0; b < batch; b++)
+            for (int j = 0; j < Inputs; j++)
+            {
+                double sum = 0;
+                for (int i = 0; i < Classes; i++)
+                    sum += 2 * (input[(b * Inputs) + j] - _prototypes[(i * Inputs) + j]) * outputGradient[(b * Classes) + i];
+                inputGradient[(b * Inputs) + j] = sum;
+            }
+    }
+}

@@ -1,0 +1,40 @@
+namespace LeNet5.Layers;
+
+/// <summary>
+/// Softmax cross-entropy over logits z, the Modern network's loss: E = −z_D + log Σ_i e^(z_i),
+/// dE/dz_i = softmax(z)_i − δ_iD. Prediction is the largest logit.
+/// </summary>
+internal sealed class SoftmaxCrossEntropyLoss : ILossHead
+{
+    public float Loss(ReadOnlySpan<float> output, int label, Span<float> gradient)
+    {
+        double max = double.NegativeInfinity;
+        for (int i = 0; i < output.Length; i++)
+            max = Math.Max(max, output[i]);
+        double total = 0;
+        for (int i = 0; i < output.Length; i++)
+            total += Math.Exp(output[i] - max);
+        for (int i = 0; i < output.Length; i++)
+            gradient[i] = (float)((Math.Exp(output[i] - max) / total) - (i == label ? 1 : 0));
+        return (float)(max + Math.Log(total) - output[label]);
+    }
+
+    public double LossReference(ReadOnlySpan<double> output, int label, Span<double> gradient)
+    {
+        double total = 0;
+        for (int i = 0; i < output.Length; i++)
+            total += Math.Exp(output[i]);
+        for (int i = 0; i < output.Length; i++)
+            gradient[i] = (Math.Exp(output[i]) / total) - (i == label ? 1 : 0);
+        return Math.Log(total) - output[label];
+    }
+
+    public int Predict(ReadOnlySpan<float> output)
+    {
+        int best = 0;
+        for (int i = 1; i < output.Length; i++)
+            if (output[i] > output[best])
+                best = i;
+        return best;
+    }
+}

@@ -1,0 +1,110 @@
+using System.Numerics.Tensors;
+using LeNet5.Kernels;
+using LeNet5.Model;
+
+namespace LeNet5.Layers;
+
+/// <summary>
+/// The paper's trainable subsampling (S2, S4; Section II-B): each unit adds the four inputs of its 2×2
+/// window, multiplies the sum by its map's trainable coefficient, adds its map's trainable bias and goes
+/// through the squash. Parameters: coefficients (maps), then biases (maps).
+/// input (B, m, h, w) -> output (B, m, h/2, w/2)
+/// </summary>
+internal sealed class SubsamplingLayer : Layer
+{
+    private const int WindowSize = 4;
+    private readonly string _prefix;
+
+    public SubsamplingLayer(string name, TensorShape input)
+        : base(name, input, new TensorShape(input.Channels, input.Height / 2, input.Width / 2), Model.Activation.ScaledTanh)
+        => _prefix = name.ToLowerInvariant();
+
+    private int Maps => InputShape.Channels;
+
+    public override int ParameterCount => 2 * Maps;
+
+    /// <summary>The window sums of one image, kept to compute the coefficients' gradient.</summary>
+    public override int ScratchSize => OutputShape.Size;
+
+    public override IReadOnlyList<ParameterTensor> Tensors =>
+    [
+        new($"{_prefix}.weight", [Maps], 0, Maps),
+        new($"{_prefix}.bias", [Maps], Maps, Maps),
+    ];
+
+    /// <summary>Four inputs and a bias per unit; two trainable parameters per map.</summary>
+    public override LayerSummary Summary =>
+        new(Name, [OutputShape.Channels, OutputShape.Height, OutputShape.Width], ParameterCount, 0, (long)OutputShape.Size * (WindowSize + 1));
+
+    public override void Initialize(Span<float> parameters, Random random) => FillUniform(parameters[..ParameterCount], 2.4 / WindowSize, random);
+
+    public override void Forward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> output, int batch, Span<float> scratch)
+    {
+        int inSize = InputShape.Size, outSize = OutputShape.Size, plane = OutputShape.Plane;
+        for (int b = 0; b < batch; b++)
+        {
+            Span<float> result = output.Slice(b * outSize, outSize);
+            PoolingKernels.SumWindows(input.Slice(b * inSize, inSize), Maps, InputShape.Height, InputShape.Width, result);
+            for (int m = 0; m < Maps; m++)
+            {
+                Span<float> map = result.Slice(m * plane, plane);
+                TensorPrimitives.Multiply(map, parameters[m], map);
+                TensorPrimitives.Add(map, parameters[Maps + m], map);
+            }
+        }
+        ActivationKernels.Forward(Model.Activation.ScaledTanh, output[..(batch * outSize)]);
+    }
+
+    public override void Backward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, ReadOnlySpan<float> output, Span<float> outputGradient,
+        Span<float> inputGradient, Span<float> parameterGradient, int batch, Span<float> scratch)
+    {
+        int inSize = InputShape.Size, outSize = OutputShape.Size, plane = OutputShape.Plane;
+        ActivationKernels.Backward(Model.Activation.ScaledTanh, output[..(batch * outSize)], outputGradient[..(batch * outSize)]);
+        Span<float> sums = scratch[..outSize];
+        for (int b = 0; b < batch; b++)
+        {
+            ReadOnlySpan<float> gradient = outputGradient.Slice(b * outSize, outSize);
+            PoolingKernels.SumWindows(input.Slice(b * inSize, inSize), Maps, InputShape.Height, InputShape.Width, sums);
+            for (int m = 0; m < Maps; m++)
+            {
+                parameterGradient[m] += TensorPrimitives.Dot(gradient.Slice(m * plane, plane), sums.Slice(m * plane, plane));
+                parameterGradient[Maps + m] += TensorPrimitives.Sum(gradient.Slice(m * plane, plane));
+            }
+            if (!inputGradient.IsEmpty)
+                PoolingKernels.SpreadWindows(gradient, parameters[..Maps], Maps, InputShape.Height, InputShape.Width, inputGradient.Slice(b * inSize, inSize));
+        }
+    }
+
+    public override void ForwardReference(ReadOnlySpan<double> parameters, ReadOnlySpan<double> input, Span<double> output, int batch)
+    {
+        int w = InputShape.Width, oh = OutputShape.Height, ow = OutputShape.Width;
+        for (int b = 0; b < batch; b++)
+            for (int m = 0; m < Maps; m++)
+                for (int y = 0; y < oh; y++)
+                    for (int x = 0; x < ow; x++)
+                    {
+                        int at = (((b * Maps) + m) * InputShape.Plane) + (2 * y * w) + (2 * x);
+                        double sum = input[at] + input[at + 1] + input[at + w] + input[at + w + 1];
+                        output[(((b * Maps) + m) * OutputShape.Plane) + (y * ow) + x] = (parameters[m] * sum) + parameters[Maps + m];
+                    }
+        ActivateReference(output[..(batch * OutputShape.Size)]);
+    }
+
+    public override void BackwardReference(ReadOnlySpan<double> parameters, ReadOnlySpan<double> input, ReadOnlySpan<double> output,
+        ReadOnlySpan<double> outputGradient, Span<double> inputGradient, Span<double> parameterGradient, int batch)
+    {
+        double[] g = PreActivationGradientReference(output[..(batch * OutputShape.Size)], outputGradient[..(batch * OutputShape.Size)]);
+        int w = InputShape.Width, oh = OutputShape.Height, ow = OutputShape.Width;
+        for (int b = 0; b < batch; b++)
+            for (int m = 0; m < Maps; m++)
+                for (int y = 0; y < oh; y++)
+                    for (int x = 0; x < ow; x++)
+                    {
+                        int at = (((b * Maps) + m) * InputShape.Plane) + (2 * y * w) + (2 * x);
+                        double d = g[(((b * Maps) + m) * OutputShape.Plane) + (y * ow) + x];
+                        parameterGradient[m] += d * (input[at] + input[at + 1] + input[at + w] + input[at + w + 1]);
+                        parameterGradient[Maps + m] += d;
+                        inputGradient[at] = inputGradient[at + 1] = inputGradient[at + w] = inputGradient[at + w + 1] = d * parameters[m];
+                    }
+    }
+}

@@ -1,0 +1,41 @@
+namespace LeNet5.Model;
+
+/// <summary>Which of the two LeNet-5 networks to build.</summary>
+public enum Architecture
+{
+    /// <summary>
+    /// The network of LeCun et al. (1998), Section II-B: trainable subsampling, the partial C3 connection
+    /// table of Table I, the scaled tanh squash everywhere and an RBF output over 7×12 digit bitmaps.
+    /// 60,000 trainable parameters.
+    /// </summary>
+    Classic,
+
+    /// <summary>
+    /// The variant most frameworks call LeNet-5: parameter-free pooling, a fully connected C3, a chosen
+    /// activation and a dense 84→10 output trained with softmax cross-entropy. 61,706 parameters.
+    /// </summary>
+    Modern,
+}
+
+/// <summary>The nonlinearity after a convolution or fully connected layer.</summary>
+public enum Activation
+{
+    /// <summary>The paper's squash f(a) = A·tanh(S·a), A = 1.7159, S = 2/3 (Appendix A). Always used by <see cref="Architecture.Classic"/>.</summary>
+    ScaledTanh,
+
+    /// <summary>Plain tanh.</summary>
+    Tanh,
+
+    /// <summary>max(0, a).</summary>
+    ReLU,
+}
+
+/// <summary>The parameter-free pooling of <see cref="Architecture.Modern"/>.</summary>
+public enum Pooling
+{
+    /// <summary>Mean of each non-overlapping 2×2 window.</summary>
+    Average,
+
+    /// <summary>Maximum of each non-overlapping 2×2 window (the first maximum in row-major order receives the gradient).</summary>
+    Max,
+}

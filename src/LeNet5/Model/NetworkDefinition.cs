@@ -1,0 +1,36 @@
+namespace LeNet5.Model;
+
+/// <summary>
+/// What a network is built from: the architecture and, for <see cref="Architecture.Modern"/>, its activation
+/// and pooling. <see cref="Architecture.Classic"/> ignores neither: it always uses the paper's
+/// <see cref="Activation.ScaledTanh"/> and trainable subsampling, so those two fields must keep their defaults.
+/// </summary>
+/// <param name="Architecture">Classic (the paper) or Modern.</param>
+/// <param name="Activation">The Modern network's activation (default tanh).</param>
+/// <param name="Pooling">The Modern network's pooling (default average).</param>
+public sealed record NetworkDefinition(
+    Architecture Architecture = Architecture.Classic,
+    Activation Activation = Activation.ScaledTanh,
+    Pooling Pooling = Pooling.Average)
+{
+    /// <summary>The paper's network.</summary>
+    public static NetworkDefinition Classic { get; } = new();
+
+    /// <summary>The Modern network with the given activation and pooling.</summary>
+    public static NetworkDefinition Modern(Activation activation = Activation.Tanh, Pooling pooling = Pooling.Average)
+        => new(Architecture.Modern, activation, pooling);
+
+    /// <summary>Throws if the combination is not one this library builds.</summary>
+    /// <exception cref="ArgumentException">An unknown enum value, or a Classic network with a non-default activation or pooling.</exception>
+    public void Validate()
+    {
+        if (!Enum.IsDefined(Architecture))
+            throw new ArgumentException($"Unknown architecture {(int)Architecture}.", nameof(Architecture));
+        if (!Enum.IsDefined(Activation))
+            throw new ArgumentException($"Unknown activation {(int)Activation}.", nameof(Activation));
+        if (!Enum.IsDefined(Pooling))
+            throw new ArgumentException($"Unknown pooling {(int)Pooling}.", nameof(Pooling));
+        if (Architecture == Architecture.Classic && (Activation != Activation.ScaledTanh || Pooling != Pooling.Average))
+            throw new ArgumentException("The Classic network always uses the paper's scaled tanh and trainable subsampling; activation and pooling apply to Modern only.");
+    }
+}

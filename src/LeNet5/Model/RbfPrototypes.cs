@@ -1,0 +1,68 @@
+namespace LeNet5.Model;
+
+/// <summary>
+/// The fixed parameter vectors of the RBF output units: 7×12 stylised bitmaps of the digits 0–9, after the
+/// paper's Fig. 3 (Section II-B). Ink is +1 and background −1, 84 values row by row, so that each prototype
+/// is a point F6's squashed outputs (range ±1.7159) can reach comfortably.
+/// </summary>
+public static class RbfPrototypes
+{
+    /// <summary>Width of a prototype bitmap.</summary>
+    public const int Width = 7;
+
+    /// <summary>Height of a prototype bitmap.</summary>
+    public const int Height = 12;
+
+    /// <summary>Values per prototype (the width of F6).</summary>
+    public const int Length = Width * Height;
+
+    /// <summary>Number of prototypes (classes).</summary>
+    public const int Count = 10;
+
+    // One digit per block of 12 rows; '#' is ink (+1), '.' background (-1).
+    private const string Bitmaps =
+        """
+        .......  .......  .......  .......  .......  .......  .......  .......  .......  .......
+        ..###..  ...#...  .#####.  .#####.  .....#.  #######  ...###.  #######  ..###..  ..###..
+        .#...#.  ..##...  #.....#  #.....#  ....##.  #......  ..#....  #.....#  .#...#.  .#...#.
+        #.....#  .#.#...  ......#  ......#  ...#.#.  #......  .#.....  .....#.  #.....#  #.....#
+        #.....#  ...#...  .....#.  .....#.  ..#..#.  #.####.  #......  ....#..  .#...#.  #.....#
+        #.....#  ...#...  ....#..  ..###..  .#...#.  ##....#  #.####.  ....#..  ..###..  .#...##
+        #.....#  ...#...  ...#...  .....#.  #######  ......#  ##....#  ...#...  .#...#.  ..###.#
+        #.....#  ...#...  ..#....  ......#  .....#.  ......#  #.....#  ...#...  #.....#  ......#
+        #.....#  ...#...  .#.....  ......#  .....#.  #.....#  #.....#  ..#....  #.....#  .....#.
+        .#...#.  ...#...  #......  #.....#  .....#.  #.....#  .#...#.  ..#....  .#...#.  ....#..
+        ..###..  .#####.  #######  .#####.  .....#.  .#####.  ..###..  ..#....  ..###..  .###...
+        .......  .......  .......  .......  .......  .......  .......  .......  .......  .......
+        """;
+
+    private static readonly float[] s_values = Parse();
+
+    /// <summary>The ten prototypes, [10, 84], row-major: prototype <c>i</c> is <c>[84·i, 84·i + 84)</c>.</summary>
+    public static ReadOnlySpan<float> Values => s_values;
+
+    /// <summary>Copies the prototypes into <paramref name="destination"/> (length 840).</summary>
+    public static void CopyTo(Span<float> destination) => s_values.CopyTo(destination);
+
+    private static float[] Parse()
+    {
+        string[] rows = Bitmaps.Replace("\r", "", StringComparison.Ordinal).Split('\n');
+        if (rows.Length != Height)
+            throw new InvalidOperationException($"RBF bitmaps have {rows.Length} rows; expected {Height}.");
+        var values = new float[Count * Length];
+        for (int y = 0; y < Height; y++)
+        {
+            string[] cells = rows[y].Split("  ");
+            if (cells.Length != Count)
+                throw new InvalidOperationException($"RBF bitmap row {y} has {cells.Length} digits; expected {Count}.");
+            for (int digit = 0; digit < Count; digit++)
+            {
+                if (cells[digit].Length != Width)
+                    throw new InvalidOperationException($"RBF bitmap row {y} of digit {digit} has width {cells[digit].Length}; expected {Width}.");
+                for (int x = 0; x < Width; x++)
+                    values[digit * Length + y * Width + x] = cells[digit][x] == '#' ? 1f : -1f;
+            }
+        }
+        return values;
+    }
+}

@@ -1,0 +1,233 @@
+using LeNet5.Layers;
+using LeNet5.Model;
+
+namespace LeNet5.Network;
+
+/// <summary>
+/// A LeNet-5 network: its layers, one buffer of trainable parameters (every layer's parameters carved
+/// from it in order), and for <see cref="Architecture.Classic"/> the fixed RBF prototypes. Inference does
+/// not modify the network, so <see cref="Predict"/> may run on many threads at once, each with its own
+/// <see cref="NetworkWorkspace"/>.
+/// </summary>
+public sealed class LeNet5Network
+{
+    /// <summary>Input height and width: 28×28 digits are centred in a 32×32 field (Section II-B).</summary>
+    public const int InputSide = 32;
+
+    /// <summary>Floats per input image.</summary>
+    public const int InputSize = InputSide * InputSide;
+
+    /// <summary>Number of classes (outputs per image).</summary>
+    public const int Classes = 10;
+
+    /// <summary>
+    /// Default j of the MAP loss (eq. 9). The paper gives no value; j only has to be small next to the
+    /// penalties of well-separated wrong classes (squared distances between prototypes are in the hundreds).
+    /// </summary>
+    public const double DefaultMapConstant = 1.0;
+
+    private readonly Layer[] _layers;
+    private readonly int[] _parameterOffsets;
+    private readonly float[] _parameters;
+    private readonly float[] _prototypes;
+    private readonly ILossHead _loss;
+
+    private LeNet5Network(NetworkDefinition definition, double mapConstant)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        definition.Validate();
+        Definition = definition;
+        _prototypes = definition.Architecture == Architecture.Classic ? RbfPrototypes.Values.ToArray() : [];
+        _layers = BuildLayers(definition, _prototypes);
+        _loss = definition.Architecture == Architecture.Classic ? new MapLoss(mapConstant) : new SoftmaxCrossEntropyLoss();
+        _parameterOffsets = new int[_layers.Length + 1];
+        for (int l = 0; l < _layers.Length; l++)
+            _parameterOffsets[l + 1] = _parameterOffsets[l] + _layers[l].ParameterCount;
+        _parameters = new float[_parameterOffsets[^1]];
+        Summary = new ModelSummary(definition.Architecture, _layers.Select(l => l.Summary).ToArray());
+    }
+
+    /// <summary>Builds a network with the paper's initialisation (uniform in ±2.4/fan-in, Appendix A), seeded.</summary>
+    /// <param name="definition">Which network; null for the paper's Classic one.</param>
+    /// <param name="seed">Seed of the initialisation: the same seed gives the same parameters, bit for bit.</param>
+    /// <param name="mapConstant">The constant j of the Classic network's MAP loss (eq. 9).</param>
+    public static LeNet5Network Create(NetworkDefinition? definition = null, int seed = 0, double mapConstant = DefaultMapConstant)
+    {
+        var network = new LeNet5Network(definition ?? NetworkDefinition.Classic, mapConstant);
+        var random = new Random(seed);
+        for (int l = 0; l < network._layers.Length; l++)
+            network._layers[l].Initialize(network.LayerParameters(l), random);
+        return network;
+    }
+
+    /// <summary>A network whose parameters are all zero, to be filled by a loader.</summary>
+    internal static LeNet5Network CreateEmpty(NetworkDefinition definition, double mapConstant = DefaultMapConstant) => new(definition, mapConstant);
+
+    /// <summary>The architecture, activation and pooling this network was built with.</summary>
+    public NetworkDefinition Definition { get; }
+
+    /// <summary>The per-layer table derived from the layers.</summary>
+    public ModelSummary Summary { get; }
+
+    /// <summary>All trainable parameters, layer by layer, each layer's in the order of its tensors.</summary>
+    public Span<float> Parameters => _parameters;
+
+    /// <summary>Number of trainable parameters.</summary>
+    public int ParameterCount => _parameters.Length;
+
+    /// <summary>The RBF prototypes, [10, 84] (Classic; empty for Modern). Fixed during training; replaced when a model is loaded.</summary>
+    public Span<float> Prototypes => _prototypes;
+
+    internal IReadOnlyList<Layer> Layers => _layers;
+
+    internal ILossHead LossHead => _loss;
+
+    internal Span<float> LayerParameters(int layer) => _parameters.AsSpan(_parameterOffsets[layer], _layers[layer].ParameterCount);
+
+    internal int ParameterOffset(int layer) => _parameterOffsets[layer];
+
+    /// <summary>Buffers for batches of up to <paramref name="batchCapacity"/> images; one per thread.</summary>
+    public NetworkWorkspace CreateWorkspace(int batchCapacity = 1) => new(this, batchCapacity);
+
+    /// <summary>
+    /// Runs a batch forward. <paramref name="inputs"/> holds whole 32×32 images (normalised as SPEC.md says);
+    /// the result is the workspace's outputs for them: RBF penalties (Classic) or logits (Modern), 10 per image.
+    /// </summary>
+    public ReadOnlySpan<float> Forward(NetworkWorkspace workspace, ReadOnlySpan<float> inputs)
+    {
+        int batch = CheckBatch(workspace, inputs);
+        for (int l = 0; l < _layers.Length; l++)
+        {
+            ReadOnlySpan<float> input = l == 0 ? inputs : workspace.Activation(l - 1, batch);
+            _layers[l].Forward(LayerParameters(l), input, workspace.Activation(l, batch), batch, workspace.Scratch);
+        }
+        return workspace.Activation(_layers.Length - 1, batch);
+    }
+
+    /// <summary>
+    /// Classifies a batch: the smallest RBF penalty (Classic) or the largest logit (Modern). Writes one
+    /// class per image, and the 10 scores per image into <paramref name="scores"/> unless it is empty.
+    /// </summary>
+    public void Predict(NetworkWorkspace workspace, ReadOnlySpan<float> inputs, Span<int> predictions, Span<float> scores = default)
+    {
+        ReadOnlySpan<float> outputs = Forward(workspace, inputs);
+        int batch = inputs.Length / InputSize;
+        ArgumentOutOfRangeException.ThrowIfLessThan(predictions.Length, batch, nameof(predictions));
+        if (!scores.IsEmpty)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(scores.Length, outputs.Length, nameof(scores));
+            outputs.CopyTo(scores);
+        }
+        for (int b = 0; b < batch; b++)
+            predictions[b] = _loss.Predict(outputs.Slice(b * Classes, Classes));
+    }
+
+    /// <summary>
+    /// Forward and backward over a batch: returns the summed loss (MAP for Classic, cross-entropy for
+    /// Modern) and leaves d(summed loss)/d(parameters) in <see cref="NetworkWorkspace.ParameterGradients"/>
+    /// (cleared first), and, when asked, d(summed loss)/d(inputs) in <see cref="NetworkWorkspace.InputGradients"/>.
+    /// </summary>
+    public float ComputeGradients(NetworkWorkspace workspace, ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, bool computeInputGradients = false)
+    {
+        int batch = CheckBatch(workspace, inputs);
+        ArgumentOutOfRangeException.ThrowIfNotEqual(labels.Length, batch, nameof(labels));
+        for (int b = 0; b < batch; b++)
+            if ((uint)labels[b] >= Classes)
+                throw new ArgumentOutOfRangeException(nameof(labels), labels[b], $"Label {b} is {labels[b]}; labels must be 0–{Classes - 1}.");
+
+        ReadOnlySpan<float> outputs = Forward(workspace, inputs);
+        int last = _layers.Length - 1;
+        Span<float> outputGradient = workspace.Gradient(last, batch);
+        double loss = 0;
+        for (int b = 0; b < batch; b++)
+            loss += _loss.Loss(outputs.Slice(b * Classes, Classes), labels[b], outputGradient.Slice(b * Classes, Classes));
+
+        workspace.ClearParameterGradients();
+        for (int l = last; l >= 0; l--)
+        {
+            Span<float> inputGradient = l > 0 ? workspace.Gradient(l - 1, batch)
+                : computeInputGradients ? workspace.InputGradientBuffer(batch) : default;
+            ReadOnlySpan<float> input = l == 0 ? inputs : workspace.Activation(l - 1, batch);
+            _layers[l].Backward(LayerParameters(l), input, workspace.Activation(l, batch), workspace.Gradient(l, batch),
+                inputGradient, workspace.LayerParameterGradients(l), batch, workspace.Scratch);
+        }
+        return (float)loss;
+    }
+
+    /// <summary>
+    /// The whole network in double precision through every layer's plain reference path: returns the summed
+    /// loss and fills the outputs, the parameter gradients and the input gradients. For tests: it allocates.
+    /// </summary>
+    internal double ReferenceLoss(ReadOnlySpan<double> parameters, ReadOnlySpan<double> inputs, ReadOnlySpan<int> labels,
+        Span<double> outputs, Span<double> parameterGradient, Span<double> inputGradient)
+    {
+        int batch = labels.Length;
+        var activations = new double[_layers.Length][];
+        for (int l = 0; l < _layers.Length; l++)
+        {
+            activations[l] = new double[batch * _layers[l].OutputShape.Size];
+            ReadOnlySpan<double> input = l == 0 ? inputs : activations[l - 1];
+            _layers[l].ForwardReference(parameters.Slice(_parameterOffsets[l], _layers[l].ParameterCount), input, activations[l], batch);
+        }
+        double[] last = activations[^1];
+        last.CopyTo(outputs);
+        var gradient = new double[last.Length];
+        double loss = 0;
+        for (int b = 0; b < batch; b++)
+            loss += _loss.LossReference(last.AsSpan(b * Classes, Classes), labels[b], gradient.AsSpan(b * Classes, Classes));
+
+        parameterGradient.Clear();
+        for (int l = _layers.Length - 1; l >= 0; l--)
+        {
+            double[] inputGradientOfLayer = l > 0 ? new double[batch * _layers[l].InputShape.Size] : [];
+            Span<double> target = l > 0 ? inputGradientOfLayer : inputGradient;
+            ReadOnlySpan<double> input = l == 0 ? inputs : activations[l - 1];
+            _layers[l].BackwardReference(parameters.Slice(_parameterOffsets[l], _layers[l].ParameterCount), input, activations[l], gradient,
+                target, parameterGradient.Slice(_parameterOffsets[l], _layers[l].ParameterCount), batch);
+            gradient = inputGradientOfLayer;
+        }
+        return loss;
+    }
+
+    private int CheckBatch(NetworkWorkspace workspace, ReadOnlySpan<float> inputs)
+    {
+        ArgumentNullException.ThrowIfNull(workspace);
+        if (!ReferenceEquals(workspace.Network, this))
+            throw new ArgumentException("The workspace was created by another network.", nameof(workspace));
+        if (inputs.Length == 0 || inputs.Length % InputSize != 0)
+            throw new ArgumentException($"Inputs must be whole 32×32 images ({InputSize} floats each); got {inputs.Length} floats.", nameof(inputs));
+        int batch = inputs.Length / InputSize;
+        if (batch > workspace.Capacity)
+            throw new ArgumentException($"The batch has {batch} images; the workspace holds at most {workspace.Capacity}.", nameof(inputs));
+        return batch;
+    }
+
+    private static Layer[] BuildLayers(NetworkDefinition definition, float[] prototypes)
+    {
+        var input = new TensorShape(1, InputSide, InputSide);
+        const int KernelSize = 5;
+        if (definition.Architecture == Architecture.Classic)
+        {
+            var c1 = new ConvolutionLayer("C1", input, KernelSize, ConnectionTable.Full(1, 6), Activation.ScaledTanh);
+            var s2 = new SubsamplingLayer("S2", c1.OutputShape);
+            var c3 = new ConvolutionLayer("C3", s2.OutputShape, KernelSize, ConnectionTable.PaperC3, Activation.ScaledTanh);
+            var s4 = new SubsamplingLayer("S4", c3.OutputShape);
+            var c5 = new ConvolutionLayer("C5", s4.OutputShape, KernelSize, ConnectionTable.Full(16, 120), Activation.ScaledTanh);
+            var f6 = new FullyConnectedLayer("F6", c5.OutputShape.Size, 84, Activation.ScaledTanh);
+            var output = new RbfOutputLayer("Output", prototypes, f6.OutputShape.Size, Classes);
+            return [c1, s2, c3, s4, c5, f6, output];
+        }
+        else
+        {
+            Activation activation = definition.Activation;
+            var c1 = new ConvolutionLayer("C1", input, KernelSize, ConnectionTable.Full(1, 6), activation);
+            var s2 = new PoolingLayer("S2", c1.OutputShape, definition.Pooling);
+            var c3 = new ConvolutionLayer("C3", s2.OutputShape, KernelSize, ConnectionTable.Full(6, 16), activation);
+            var s4 = new PoolingLayer("S4", c3.OutputShape, definition.Pooling);
+            var c5 = new ConvolutionLayer("C5", s4.OutputShape, KernelSize, ConnectionTable.Full(16, 120), activation);
+            var f6 = new FullyConnectedLayer("F6", c5.OutputShape.Size, 84, activation);
+            var output = new FullyConnectedLayer("Output", f6.OutputShape.Size, Classes, activation: null);
+            return [c1, s2, c3, s4, c5, f6, output];
+        }
+    }
+}

@@ -1,0 +1,59 @@
+namespace LeNet5.Network;
+
+/// <summary>
+/// Every buffer one forward/backward pass of a batch needs, allocated once: each layer's outputs and
+/// their gradients (carved from one buffer each by the same offsets), the parameter gradients, the input
+/// gradients and the layers' scratch. Reusing a workspace allocates nothing. One workspace per thread.
+/// </summary>
+public sealed class NetworkWorkspace
+{
+    private readonly int[] _offsets; // per layer, start of its outputs for a batch of Capacity images
+    private readonly int[] _sizes;
+    private readonly float[] _activations;
+    private readonly float[] _gradients;
+    private readonly float[] _parameterGradients;
+    private readonly float[] _inputGradients;
+
+    internal NetworkWorkspace(LeNet5Network network, int capacity)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(capacity);
+        Network = network;
+        Capacity = capacity;
+        int layers = network.Layers.Count;
+        _offsets = new int[layers + 1];
+        _sizes = new int[layers];
+        for (int l = 0; l < layers; l++)
+        {
+            _sizes[l] = network.Layers[l].OutputShape.Size;
+            _offsets[l + 1] = checked(_offsets[l] + (_sizes[l] * capacity));
+        }
+        _activations = new float[_offsets[^1]];
+        _gradients = new float[_offsets[^1]];
+        _parameterGradients = new float[network.ParameterCount];
+        _inputGradients = new float[checked(capacity * LeNet5Network.InputSize)];
+        Scratch = new float[network.Layers.Max(l => l.ScratchSize)];
+    }
+
+    internal LeNet5Network Network { get; }
+
+    /// <summary>The largest batch this workspace holds.</summary>
+    public int Capacity { get; }
+
+    /// <summary>d(loss)/d(parameters) of the last <see cref="LeNet5Network.ComputeGradients"/>, laid out as <see cref="LeNet5Network.Parameters"/>.</summary>
+    public Span<float> ParameterGradients => _parameterGradients;
+
+    /// <summary>d(loss)/d(inputs) of the last <see cref="LeNet5Network.ComputeGradients"/> that asked for it, one image after another.</summary>
+    public ReadOnlySpan<float> InputGradients => _inputGradients;
+
+    internal float[] Scratch { get; }
+
+    internal Span<float> Activation(int layer, int batch) => _activations.AsSpan(_offsets[layer], _sizes[layer] * batch);
+
+    internal Span<float> Gradient(int layer, int batch) => _gradients.AsSpan(_offsets[layer], _sizes[layer] * batch);
+
+    internal Span<float> InputGradientBuffer(int batch) => _inputGradients.AsSpan(0, batch * LeNet5Network.InputSize);
+
+    internal Span<float> LayerParameterGradients(int layer) => _parameterGradients.AsSpan(Network.ParameterOffset(layer), Network.Layers[layer].ParameterCount);
+
+    internal void ClearParameterGradients() => Array.Clear(_parameterGradients);
+}
