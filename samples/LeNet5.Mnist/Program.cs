@@ -1,1 +1,1 @@
-Console.WriteLine(LeNet5.Model.Probe.Hello()); return 0;
+return 0;

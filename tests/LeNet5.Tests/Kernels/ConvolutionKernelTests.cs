@@ -1,0 +1,135 @@
+using LeNet5.Kernels;
+using LeNet5.Model;
+
+namespace LeNet5.Tests.Kernels;
+
+/// <summary>
+/// The convolution kernels against a plain double loop, over output widths 1–40 (every tail case of every
+/// vector width: shorter than a vector, exact multiples, one past), kernel sizes 1–5 and a partial table.
+/// </summary>
+[Collection("Simd")]
+public class ConvolutionKernelTests
+{
+    private const double Tolerance = 1e-5;
+
+    public static TheoryData<int> Bits => TestUtil.WidthData();
+
+    [Theory]
+    [MemberData(nameof(Bits))]
+    public void Correlate_And_Gradients_MatchScalarLoops_ForEveryWidth(int bits)
+    {
+        var random = new Random(bits);
+        var table = ConnectionTable.FromPicture("X . X\nX X .", inputs: 2, outputs: 3);
+        var wiring = MapWiring.Forward(table);
+        TestUtil.WithWidth(bits, () =>
+        {
+            foreach (int kernelSize in new[] { 1, 3, 5 })
+            {
+                for (int outputWidth = 1; outputWidth <= 40; outputWidth++)
+                {
+                    int outputHeight = 1 + (outputWidth % 3), inputHeight = outputHeight + kernelSize - 1, inputWidth = outputWidth + kernelSize - 1;
+                    float[] input = TestUtil.RandomFloats(random, table.Inputs * inputHeight * inputWidth);
+                    float[] kernels = TestUtil.RandomFloats(random, table.Connections * kernelSize * kernelSize);
+                    float[] bias = TestUtil.RandomFloats(random, table.Outputs);
+                    float[] gradient = TestUtil.RandomFloats(random, table.Outputs * outputHeight * outputWidth);
+                    var (expectedOutput, expectedKernelGradient, expectedBiasGradient) =
+                        Reference(table, input, inputHeight, inputWidth, kernels, kernelSize, bias, gradient);
+
+                    var output = new float[expectedOutput.Length];
+                    ConvolutionKernels.Correlate(input, inputHeight, inputWidth, kernels, kernelSize, bias, wiring, output);
+                    TestUtil.AssertClose(expectedOutput, output, Tolerance, $"correlate k={kernelSize} w={outputWidth} @{bits}");
+
+                    var kernelGradient = new float[kernels.Length];
+                    var biasGradient = new float[bias.Length];
+                    ConvolutionKernels.AccumulateGradients(input, inputHeight, inputWidth, gradient, kernelSize, wiring, kernelGradient, biasGradient);
+                    TestUtil.AssertClose(expectedKernelGradient, kernelGradient, Tolerance, $"kernel gradient k={kernelSize} w={outputWidth} @{bits}");
+                    TestUtil.AssertClose(expectedBiasGradient, biasGradient, Tolerance, $"bias gradient k={kernelSize} w={outputWidth} @{bits}");
+                }
+            }
+        });
+    }
+
+    [Fact]
+    public void EveryVectorType_RunsTheSameKernel()
+    {
+        // Called directly, so each width is exercised whatever MaxBits says (hardware permitting).
+        var random = new Random(3);
+        var table = ConnectionTable.Full(2, 2);
+        var wiring = MapWiring.Forward(table);
+        const int Side = 21, KernelSize = 5, OutputSide = Side - KernelSize + 1;
+        float[] input = TestUtil.RandomFloats(random, 2 * Side * Side);
+        float[] kernels = TestUtil.RandomFloats(random, 4 * 25);
+        float[] bias = TestUtil.RandomFloats(random, 2);
+        var (expected, _, _) = Reference(table, input, Side, Side, kernels, KernelSize, bias, new float[2 * OutputSide * OutputSide]);
+        var output = new float[expected.Length];
+        ConvolutionKernels.Correlate<Vec1>(input, Side, Side, kernels, KernelSize, bias, wiring, output);
+        TestUtil.AssertClose(expected, output, Tolerance, "Vec1");
+        if (Vec128.IsHardwareAccelerated)
+        {
+            ConvolutionKernels.Correlate<Vec128>(input, Side, Side, kernels, KernelSize, bias, wiring, output);
+            TestUtil.AssertClose(expected, output, Tolerance, "Vec128");
+        }
+        if (Vec256.IsHardwareAccelerated)
+        {
+            ConvolutionKernels.Correlate<Vec256>(input, Side, Side, kernels, KernelSize, bias, wiring, output);
+            TestUtil.AssertClose(expected, output, Tolerance, "Vec256");
+        }
+        if (Vec512.IsHardwareAccelerated)
+        {
+            ConvolutionKernels.Correlate<Vec512>(input, Side, Side, kernels, KernelSize, bias, wiring, output);
+            TestUtil.AssertClose(expected, output, Tolerance, "Vec512");
+        }
+    }
+
+    [Fact]
+    public void Correlate_RejectsBuffersThatAreTooSmall()
+    {
+        var wiring = MapWiring.Forward(ConnectionTable.Full(1, 1));
+        Assert.Throws<ArgumentOutOfRangeException>(() =>
+            ConvolutionKernels.Correlate(new float[24], 5, 5, new float[25], 5, new float[1], wiring, new float[1]));
+        Assert.Throws<ArgumentOutOfRangeException>(() =>
+            ConvolutionKernels.Correlate(new float[100], 10, 10, new float[25], 5, new float[1], wiring, new float[35]));
+    }
+
+    [Fact]
+    public void Rotate180_And_Pad()
+    {
+        float[] kernel = [1, 2, 3, 4, 5, 6, 7, 8, 9];
+        var rotated = new float[9];
+        ConvolutionKernels.Rotate180(kernel, 3, rotated);
+        Assert.Equal([9, 8, 7, 6, 5, 4, 3, 2, 1], rotated);
+
+        var padded = Enumerable.Repeat(float.NaN, 16).ToArray();
+        ConvolutionKernels.Pad([1, 2, 3, 4], 1, 2, 2, 1, padded);
+        Assert.Equal([0, 0, 0, 0, 0, 1, 2, 0, 0, 3, 4, 0, 0, 0, 0, 0], padded);
+    }
+
+    private static (double[] Output, double[] KernelGradient, double[] BiasGradient) Reference(ConnectionTable table, float[] input, int inputHeight, int inputWidth,
+        float[] kernels, int k, float[] bias, float[] gradient)
+    {
+        int oh = inputHeight - k + 1, ow = inputWidth - k + 1;
+        var output = new double[table.Outputs * oh * ow];
+        var kernelGradient = new double[kernels.Length];
+        var biasGradient = new double[bias.Length];
+        for (int c = 0; c < table.Connections; c++)
+        {
+            int i = table.InputOfConnection[c], o = table.OutputOfConnection[c];
+            for (int y = 0; y < oh; y++)
+                for (int x = 0; x < ow; x++)
+                    for (int ky = 0; ky < k; ky++)
+                        for (int kx = 0; kx < k; kx++)
+                        {
+                            double v = input[(i * inputHeight * inputWidth) + ((y + ky) * inputWidth) + x + kx];
+                            output[(o * oh * ow) + (y * ow) + x] += kernels[(c * k * k) + (ky * k) + kx] * v;
+                            kernelGradient[(c * k * k) + (ky * k) + kx] += gradient[(o * oh * ow) + (y * ow) + x] * v;
+                        }
+        }
+        for (int o = 0; o < table.Outputs; o++)
+            for (int p = 0; p < oh * ow; p++)
+            {
+                output[(o * oh * ow) + p] += bias[o];
+                biasGradient[o] += gradient[(o * oh * ow) + p];
+            }
+        return (output, kernelGradient, biasGradient);
+    }
+}

@@ -1,0 +1,79 @@
+using LeNet5.Kernels;
+
+namespace LeNet5.Tests;
+
+/// <summary>Shared helpers: seeded random data, tolerance checks that print the worst element, and the SIMD widths to force.</summary>
+internal static class TestUtil
+{
+    public static float[] RandomFloats(Random random, int length, double scale = 1)
+    {
+        var values = new float[length];
+        for (int i = 0; i < length; i++)
+            values[i] = (float)(((2 * random.NextDouble()) - 1) * scale);
+        return values;
+    }
+
+    public static double[] ToDouble(ReadOnlySpan<float> values)
+    {
+        var result = new double[values.Length];
+        for (int i = 0; i < values.Length; i++)
+            result[i] = values[i];
+        return result;
+    }
+
+    /// <summary>
+    /// |actual − expected| ≤ tolerance · max(1, max|expected|) for every element: float kernels against a
+    /// double reference accumulate rounding in proportion to the magnitudes summed, so the scale is the tensor's.
+    /// </summary>
+    public static void AssertClose(ReadOnlySpan<double> expected, ReadOnlySpan<float> actual, double tolerance, string what)
+    {
+        Assert.True(expected.Length == actual.Length, $"{what}: length {actual.Length}, expected {expected.Length}");
+        double scale = 1;
+        foreach (double e in expected)
+            scale = Math.Max(scale, Math.Abs(e));
+        double worst = 0;
+        int worstAt = -1;
+        for (int i = 0; i < expected.Length; i++)
+        {
+            double difference = Math.Abs(actual[i] - expected[i]);
+            if (!(difference <= worst) || double.IsNaN(difference))
+            {
+                worst = double.IsNaN(difference) ? double.PositiveInfinity : difference;
+                worstAt = i;
+            }
+        }
+        Assert.True(worst <= tolerance * scale,
+            $"{what}: max |difference| {worst:G4} at {worstAt} (expected {(worstAt >= 0 ? expected[worstAt] : 0):G9}, got {(worstAt >= 0 ? actual[worstAt] : 0):G9}) exceeds {tolerance:G2} × scale {scale:G4}");
+    }
+
+    /// <summary>The values of <see cref="Simd.MaxBits"/> this machine can run: every width up to the widest accelerated, and scalar.</summary>
+    public static int[] Widths()
+    {
+        int widest = Simd.DetectMaxBits();
+        return new[] { 512, 256, 128, 32 }.Where(bits => bits <= widest).ToArray();
+    }
+
+    /// <summary><see cref="Widths"/> as theory data.</summary>
+    public static TheoryData<int> WidthData() => new(Widths());
+
+    /// <summary>Runs <paramref name="action"/> with <see cref="Simd.MaxBits"/> lowered to <paramref name="bits"/>.</summary>
+    public static void WithWidth(int bits, Action action)
+    {
+        int saved = Simd.MaxBits;
+        Simd.MaxBits = bits;
+        try
+        {
+            action();
+        }
+        finally
+        {
+            Simd.MaxBits = saved;
+        }
+    }
+}
+
+/// <summary>Tests that change <see cref="Simd.MaxBits"/> run alone.</summary>
+[CollectionDefinition("Simd", DisableParallelization = true)]
+public sealed class SimdCollection
+{
+}
