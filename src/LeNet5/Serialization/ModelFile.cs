@@ -1,0 +1,141 @@
+using System.Globalization;
+using LeNet5.Layers;
+using LeNet5.Model;
+using LeNet5.Network;
+
+namespace LeNet5.Serialization;
+
+/// <summary>
+/// Saves and loads a <see cref="LeNet5Network"/> as safetensors in the layout of SPEC.md: PyTorch's tensor
+/// names and shapes (<c>c1.weight</c> [6,1,5,5], …), C3 stored dense as [16,6,5,5] with zeros outside the
+/// paper's Table I, the Classic RBF prototypes as <c>output.prototypes</c>, and the architecture (and for
+/// Modern the activation and pooling) in <c>__metadata__</c>. A file written by PyTorch in this layout loads.
+/// </summary>
+public static class ModelFile
+{
+    /// <summary>Metadata key naming the architecture: "Classic" or "Modern".</summary>
+    public const string ArchitectureKey = "architecture";
+
+    /// <summary>Metadata key naming the Modern network's activation: "Tanh" or "ReLU".</summary>
+    public const string ActivationKey = "activation";
+
+    /// <summary>Metadata key naming the Modern network's pooling: "Average" or "Max".</summary>
+    public const string PoolingKey = "pooling";
+
+    private const string PrototypesName = "output.prototypes";
+
+    /// <summary>
+    /// Writes the network to <paramref name="path"/>. The file is written under a temporary name and renamed
+    /// over the target, so a failed save leaves any existing file as it was.
+    /// </summary>
+    public static void Save(LeNet5Network network, string path)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var tensors = new List<SafeTensor>();
+        for (int l = 0; l < network.Layers.Count; l++)
+        {
+            Layer layer = network.Layers[l];
+            ReadOnlySpan<float> parameters = network.LayerParameters(l);
+            foreach (var tensor in layer.Tensors)
+            {
+                var data = new float[ElementCount(tensor.Shape)];
+                if (data.Length == tensor.Length)
+                    parameters.Slice(tensor.Offset, tensor.Length).CopyTo(data);
+                else
+                    ((ConvolutionLayer)layer).ExpandKernels(parameters.Slice(tensor.Offset, tensor.Length), data);
+                tensors.Add(new SafeTensor(tensor.Name, tensor.Shape, data));
+            }
+        }
+        if (network.Definition.Architecture == Architecture.Classic)
+            tensors.Add(new SafeTensor(PrototypesName, [LeNet5Network.Classes, RbfPrototypes.Length], network.Prototypes.ToArray()));
+
+        var metadata = new Dictionary<string, string> { [ArchitectureKey] = network.Definition.Architecture.ToString() };
+        if (network.Definition.Architecture == Architecture.Modern)
+        {
+            metadata[ActivationKey] = network.Definition.Activation.ToString();
+            metadata[PoolingKey] = network.Definition.Pooling.ToString();
+        }
+        SafeTensorsFile.Write(path, tensors, metadata);
+    }
+
+    /// <summary>
+    /// Reads a network. Every tensor of the architecture must be present with its exact shape, as F32, with
+    /// finite values; no other tensor may be; Classic C3 weights outside Table I must be zero.
+    /// </summary>
+    /// <param name="path">The .safetensors file.</param>
+    /// <param name="mapConstant">The MAP loss constant j to give a Classic network.</param>
+    /// <exception cref="SafeTensorsFormatException">The file breaks the safetensors format or this layout; the message names the file and the tensor.</exception>
+    /// <exception cref="FileNotFoundException">There is no such file.</exception>
+    public static LeNet5Network Load(string path, double mapConstant = LeNet5Network.DefaultMapConstant)
+    {
+        SafeTensorsDocument document = SafeTensorsFile.Read(path);
+        NetworkDefinition definition = ReadDefinition(document, path);
+        var network = LeNet5Network.CreateEmpty(definition, mapConstant);
+        var expected = new HashSet<string>(StringComparer.Ordinal);
+        for (int l = 0; l < network.Layers.Count; l++)
+        {
+            Layer layer = network.Layers[l];
+            Span<float> parameters = network.LayerParameters(l);
+            foreach (var tensor in layer.Tensors)
+            {
+                expected.Add(tensor.Name);
+                float[] data = Take(document, path, tensor.Name, tensor.Shape);
+                if (data.Length == tensor.Length)
+                {
+                    data.CopyTo(parameters.Slice(tensor.Offset, tensor.Length));
+                }
+                else if (((ConvolutionLayer)layer).PackKernels(data, parameters.Slice(tensor.Offset, tensor.Length)) is var (output, input))
+                {
+                    throw new SafeTensorsFormatException(path, tensor.Name,
+                        $"C3 map {output} has non-zero weights from S2 map {input}, which the paper's Table I does not connect.");
+                }
+            }
+        }
+        if (definition.Architecture == Architecture.Classic)
+        {
+            expected.Add(PrototypesName);
+            Take(document, path, PrototypesName, [LeNet5Network.Classes, RbfPrototypes.Length]).CopyTo(network.Prototypes);
+        }
+        foreach (var tensor in document.Tensors)
+            if (!expected.Contains(tensor.Name))
+                throw new SafeTensorsFormatException(path, tensor.Name, $"Unexpected tensor for a {definition.Architecture} network.");
+        return network;
+    }
+
+    private static NetworkDefinition ReadDefinition(SafeTensorsDocument document, string path)
+    {
+        string architectureText = Metadata(document, path, ArchitectureKey);
+        if (!Enum.TryParse(architectureText, ignoreCase: true, out Architecture architecture) || !Enum.IsDefined(architecture))
+            throw new SafeTensorsFormatException(path, null, $"Metadata \"{ArchitectureKey}\" is \"{architectureText}\"; expected \"Classic\" or \"Modern\".");
+        if (architecture == Architecture.Classic)
+            return NetworkDefinition.Classic;
+        string activationText = Metadata(document, path, ActivationKey);
+        if (!Enum.TryParse(activationText, ignoreCase: true, out Activation activation) || activation is not (Activation.Tanh or Activation.ReLU))
+            throw new SafeTensorsFormatException(path, null, $"Metadata \"{ActivationKey}\" is \"{activationText}\"; expected \"Tanh\" or \"ReLU\".");
+        string poolingText = Metadata(document, path, PoolingKey);
+        if (!Enum.TryParse(poolingText, ignoreCase: true, out Pooling pooling) || !Enum.IsDefined(pooling))
+            throw new SafeTensorsFormatException(path, null, $"Metadata \"{PoolingKey}\" is \"{poolingText}\"; expected \"Average\" or \"Max\".");
+        return NetworkDefinition.Modern(activation, pooling);
+    }
+
+    private static string Metadata(SafeTensorsDocument document, string path, string key)
+        => document.Metadata.TryGetValue(key, out string? value)
+            ? value
+            : throw new SafeTensorsFormatException(path, null, $"Metadata has no \"{key}\"; a LeNet-5 weights file must say its {key}.");
+
+    private static float[] Take(SafeTensorsDocument document, string path, string name, int[] shape)
+    {
+        if (!document.TryGetTensor(name, out SafeTensor? tensor))
+            throw new SafeTensorsFormatException(path, name, $"Missing tensor; expected shape [{string.Join(',', shape)}].");
+        if (!tensor.Shape.SequenceEqual(shape))
+            throw new SafeTensorsFormatException(path, name, $"Shape is [{string.Join(',', tensor.Shape)}]; expected [{string.Join(',', shape)}].");
+        float[] data = tensor.Data;
+        for (int i = 0; i < data.Length; i++)
+            if (!float.IsFinite(data[i]))
+                throw new SafeTensorsFormatException(path, name, $"Element {i} is {data[i].ToString(CultureInfo.InvariantCulture)}; weights must be finite.");
+        return data;
+    }
+
+    private static int ElementCount(int[] shape) => shape.Aggregate(1, (product, dimension) => product * dimension);
+}
