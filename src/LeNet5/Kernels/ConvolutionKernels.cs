@@ -5,9 +5,15 @@ namespace LeNet5.Kernels;
 
 /// <summary>
 /// Valid 2-D cross-correlation of square K×K kernels through a <see cref="MapWiring"/>, for one image, and
-/// its kernel gradient. Rows of output are computed a vector at a time with every tap of every connected
-/// map accumulated in a register; the last vector of a row overlaps the previous one instead of running a
-/// scalar tail (each lane's value is computed from scratch, so writing it twice is harmless).
+/// its kernel gradient.
+/// <para>
+/// Both work in the input's row stride: output (y, x) is computed at flat position q = y·iw + x, where tap
+/// (ky, kx) reads input[q + ky·iw + kx]. Every tap is then one contiguous, unaligned vector load, whatever
+/// the map width, and a whole map is a single run of (oh − 1)·iw + ow positions, cut into vectors with four
+/// accumulators in flight; the iw − ow positions per row that fall outside the output are computed and
+/// dropped (correlate) or multiplied by zero (gradient). The last vector overlaps the previous one rather
+/// than running a scalar tail.
+/// </para>
 /// </summary>
 internal static class ConvolutionKernels
 {
@@ -18,7 +24,7 @@ internal static class ConvolutionKernels
     public static void Correlate(ReadOnlySpan<float> input, int inputHeight, int inputWidth, ReadOnlySpan<float> kernels, int kernelSize,
         ReadOnlySpan<float> bias, MapWiring wiring, Span<float> output)
     {
-        switch (Simd.WidthFor(inputWidth - kernelSize + 1))
+        switch (Simd.WidthFor(RunLength(inputHeight, inputWidth, kernelSize)))
         {
             case 16: Correlate<Vec512>(input, inputHeight, inputWidth, kernels, kernelSize, bias, wiring, output); break;
             case 8: Correlate<Vec256>(input, inputHeight, inputWidth, kernels, kernelSize, bias, wiring, output); break;
@@ -35,41 +41,54 @@ internal static class ConvolutionKernels
     {
         int outputHeight = inputHeight - kernelSize + 1, outputWidth = inputWidth - kernelSize + 1;
         int inputPlane = inputHeight * inputWidth, outputPlane = outputHeight * outputWidth, taps = kernelSize * kernelSize;
-        CheckSizes(input.Length, wiring.Sources * inputPlane, output.Length, wiring.Targets * outputPlane, TVec.Count, outputWidth);
+        int run = RunLength(inputHeight, inputWidth, kernelSize);
+        CheckSizes(input.Length, wiring.Sources * inputPlane, output.Length, wiring.Targets * outputPlane, TVec.Count, run);
         ReadOnlySpan<int> first = wiring.First, source = wiring.Source, kernelOf = wiring.Kernel;
         for (int k = 0; k < kernelOf.Length; k++)
             ArgumentOutOfRangeException.ThrowIfGreaterThan((kernelOf[k] + 1) * taps, kernels.Length, nameof(kernels));
         if (!bias.IsEmpty)
             ArgumentOutOfRangeException.ThrowIfNotEqual(bias.Length, wiring.Targets, nameof(bias));
 
+        // One map in the input's row stride: at most 32 rows of 36 for LeNet's largest map.
+        Span<float> wide = run <= 2048 ? stackalloc float[run] : new float[run];
         ref float inputRef = ref Simd.Ref(input);
         ref float kernelRef = ref Simd.Ref(kernels);
-        ref float outputRef = ref Simd.Ref(output);
+        ref float wideRef = ref Simd.Ref(wide);
+        int vectors = (run + TVec.Count - 1) / TVec.Count;
         for (int t = 0; t < wiring.Targets; t++)
         {
             var start = TVec.Broadcast(bias.IsEmpty ? 0f : bias[t]);
-            for (int y = 0; y < outputHeight; y++)
+            for (int v = 0; v < vectors; v += 4)
             {
-                for (int block = 0; block < outputWidth; block += TVec.Count)
+                // Four vectors in flight hide the latency of the multiply-add chain; past the end, repeat the last.
+                nint q0 = Start<TVec>(v, vectors, run), q1 = Start<TVec>(v + 1, vectors, run);
+                nint q2 = Start<TVec>(v + 2, vectors, run), q3 = Start<TVec>(v + 3, vectors, run);
+                TVec sum0 = start, sum1 = start, sum2 = start, sum3 = start;
+                for (int e = first[t]; e < first[t + 1]; e++)
                 {
-                    int x = Math.Min(block, outputWidth - TVec.Count);
-                    TVec sum = start;
-                    for (int e = first[t]; e < first[t + 1]; e++)
+                    nint row = source[e] * inputPlane;
+                    int kernel = kernelOf[e] * taps;
+                    for (int ky = 0; ky < kernelSize; ky++, row += inputWidth)
                     {
-                        nint row = (source[e] * inputPlane) + (y * inputWidth) + x;
-                        int kernel = kernelOf[e] * taps;
-                        for (int ky = 0; ky < kernelSize; ky++, row += inputWidth)
+                        for (int kx = 0; kx < kernelSize; kx++)
                         {
-                            for (int kx = 0; kx < kernelSize; kx++)
-                            {
-                                var weight = TVec.Broadcast(Unsafe.Add(ref kernelRef, kernel + (ky * kernelSize) + kx));
-                                sum = TVec.MultiplyAdd(weight, TVec.Load(ref inputRef, row + kx), sum);
-                            }
+                            var weight = TVec.Broadcast(Unsafe.Add(ref kernelRef, kernel + (ky * kernelSize) + kx));
+                            nint at = row + kx;
+                            sum0 = TVec.MultiplyAdd(weight, TVec.Load(ref inputRef, at + q0), sum0);
+                            sum1 = TVec.MultiplyAdd(weight, TVec.Load(ref inputRef, at + q1), sum1);
+                            sum2 = TVec.MultiplyAdd(weight, TVec.Load(ref inputRef, at + q2), sum2);
+                            sum3 = TVec.MultiplyAdd(weight, TVec.Load(ref inputRef, at + q3), sum3);
                         }
                     }
-                    TVec.Store(sum, ref outputRef, (t * outputPlane) + (y * outputWidth) + x);
                 }
+                TVec.Store(sum0, ref wideRef, q0);
+                TVec.Store(sum1, ref wideRef, q1);
+                TVec.Store(sum2, ref wideRef, q2);
+                TVec.Store(sum3, ref wideRef, q3);
             }
+            Span<float> map = output.Slice(t * outputPlane, outputPlane);
+            for (int y = 0; y < outputHeight; y++)
+                wide.Slice(y * inputWidth, outputWidth).CopyTo(map.Slice(y * outputWidth, outputWidth));
         }
     }
 
@@ -80,7 +99,7 @@ internal static class ConvolutionKernels
     public static void AccumulateGradients(ReadOnlySpan<float> input, int inputHeight, int inputWidth, ReadOnlySpan<float> outputGradient, int kernelSize,
         MapWiring wiring, Span<float> kernelGradient, Span<float> biasGradient)
     {
-        switch (Simd.WidthFor(inputWidth - kernelSize + 1))
+        switch (Simd.WidthFor(RunLength(inputHeight, inputWidth, kernelSize)))
         {
             case 16: AccumulateGradients<Vec512>(input, inputHeight, inputWidth, outputGradient, kernelSize, wiring, kernelGradient, biasGradient); break;
             case 8: AccumulateGradients<Vec256>(input, inputHeight, inputWidth, outputGradient, kernelSize, wiring, kernelGradient, biasGradient); break;
@@ -97,51 +116,71 @@ internal static class ConvolutionKernels
     {
         int outputHeight = inputHeight - kernelSize + 1, outputWidth = inputWidth - kernelSize + 1;
         int inputPlane = inputHeight * inputWidth, outputPlane = outputHeight * outputWidth, taps = kernelSize * kernelSize;
-        CheckSizes(input.Length, wiring.Sources * inputPlane, outputGradient.Length, wiring.Targets * outputPlane, TVec.Count, outputWidth);
+        int run = RunLength(inputHeight, inputWidth, kernelSize);
+        CheckSizes(input.Length, wiring.Sources * inputPlane, outputGradient.Length, wiring.Targets * outputPlane, TVec.Count, run);
         ReadOnlySpan<int> first = wiring.First, source = wiring.Source, kernelOf = wiring.Kernel;
         for (int k = 0; k < kernelOf.Length; k++)
             ArgumentOutOfRangeException.ThrowIfGreaterThan((kernelOf[k] + 1) * taps, kernelGradient.Length, nameof(kernelGradient));
 
-        // The last vector of a row overlaps the previous one; its shared lanes are cleared so they count once.
-        int fullBlocks = outputWidth / TVec.Count, tail = outputWidth - (fullBlocks * TVec.Count);
-        int tailStart = outputWidth - TVec.Count, tailFirstKept = TVec.Count - tail;
+        // The gradient in the input's row stride, zero where a row runs past the output.
+        Span<float> wide = run <= 2048 ? stackalloc float[run] : new float[run];
         ref float inputRef = ref Simd.Ref(input);
-        ref float gradientRef = ref Simd.Ref(outputGradient);
+        ref float wideRef = ref Simd.Ref(wide);
+        int fullVectors = run / TVec.Count, tail = run - (fullVectors * TVec.Count);
         for (int t = 0; t < wiring.Targets; t++)
         {
-            nint gradientPlane = t * outputPlane;
+            ReadOnlySpan<float> gradient = outputGradient.Slice(t * outputPlane, outputPlane);
+            wide.Clear();
+            for (int y = 0; y < outputHeight; y++)
+                gradient.Slice(y * outputWidth, outputWidth).CopyTo(wide.Slice(y * inputWidth, outputWidth));
             for (int e = first[t]; e < first[t + 1]; e++)
             {
-                nint inputStart = source[e] * inputPlane;
+                nint row = source[e] * inputPlane;
                 Span<float> kernel = kernelGradient.Slice(kernelOf[e] * taps, taps);
-                for (int ky = 0; ky < kernelSize; ky++)
+                for (int ky = 0; ky < kernelSize; ky++, row += inputWidth)
                 {
                     for (int kx = 0; kx < kernelSize; kx++)
                     {
-                        TVec sum = TVec.Zero;
-                        for (int y = 0; y < outputHeight; y++)
+                        nint at = row + kx;
+                        TVec sum0 = TVec.Zero, sum1 = TVec.Zero, sum2 = TVec.Zero, sum3 = TVec.Zero;
+                        int v = 0;
+                        for (; v + 4 <= fullVectors; v += 4)
                         {
-                            nint gradientRow = gradientPlane + (y * outputWidth);
-                            nint inputRow = inputStart + ((y + ky) * inputWidth) + kx;
-                            for (int b = 0; b < fullBlocks; b++)
-                            {
-                                int x = b * TVec.Count;
-                                sum = TVec.MultiplyAdd(TVec.Load(ref gradientRef, gradientRow + x), TVec.Load(ref inputRef, inputRow + x), sum);
-                            }
-                            if (tail != 0)
-                            {
-                                var gradient = TVec.ClearLanesBelow(TVec.Load(ref gradientRef, gradientRow + tailStart), tailFirstKept);
-                                sum = TVec.MultiplyAdd(gradient, TVec.Load(ref inputRef, inputRow + tailStart), sum);
-                            }
+                            nint q = v * TVec.Count;
+                            sum0 = TVec.MultiplyAdd(TVec.Load(ref wideRef, q), TVec.Load(ref inputRef, at + q), sum0);
+                            sum1 = TVec.MultiplyAdd(TVec.Load(ref wideRef, q + TVec.Count), TVec.Load(ref inputRef, at + q + TVec.Count), sum1);
+                            sum2 = TVec.MultiplyAdd(TVec.Load(ref wideRef, q + (2 * TVec.Count)), TVec.Load(ref inputRef, at + q + (2 * TVec.Count)), sum2);
+                            sum3 = TVec.MultiplyAdd(TVec.Load(ref wideRef, q + (3 * TVec.Count)), TVec.Load(ref inputRef, at + q + (3 * TVec.Count)), sum3);
                         }
-                        kernel[(ky * kernelSize) + kx] += TVec.Sum(sum);
+                        for (; v < fullVectors; v++)
+                        {
+                            nint q = v * TVec.Count;
+                            sum0 = TVec.MultiplyAdd(TVec.Load(ref wideRef, q), TVec.Load(ref inputRef, at + q), sum0);
+                        }
+                        if (tail != 0)
+                        {
+                            // The last vector overlaps the previous one; its shared lanes are cleared so they count once.
+                            nint q = run - TVec.Count;
+                            var g = TVec.ClearLanesBelow(TVec.Load(ref wideRef, q), TVec.Count - tail);
+                            sum1 = TVec.MultiplyAdd(g, TVec.Load(ref inputRef, at + q), sum1);
+                        }
+                        kernel[(ky * kernelSize) + kx] += TVec.Sum(TVec.Add(TVec.Add(sum0, sum1), TVec.Add(sum2, sum3)));
                     }
                 }
             }
             if (!biasGradient.IsEmpty)
-                biasGradient[t] += TensorPrimitives.Sum(outputGradient.Slice(t * outputPlane, outputPlane));
+                biasGradient[t] += TensorPrimitives.Sum(gradient);
         }
     }
+
+    /// <summary>Flat positions a map spans in the input's row stride: (oh − 1)·iw + ow.</summary>
+    private static int RunLength(int inputHeight, int inputWidth, int kernelSize)
+        => ((inputHeight - kernelSize) * inputWidth) + (inputWidth - kernelSize + 1);
+
+    /// <summary>Start of vector <paramref name="index"/> of a run: the last one ends exactly at the run's end, and any past it repeat it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static nint Start<TVec>(int index, int vectors, int run) where TVec : struct, ISimdVector<TVec>
+        => index < vectors - 1 ? index * TVec.Count : run - TVec.Count;
 
     /// <summary>
     /// Copies each K×K kernel rotated by 180°: the input gradient of a correlation is the correlation of the
@@ -168,10 +207,10 @@ internal static class ConvolutionKernels
                 maps.Slice(((m * height) + y) * width, width).CopyTo(padded.Slice((m * paddedPlane) + ((y + pad) * paddedWidth) + pad, width));
     }
 
-    private static void CheckSizes(int inputLength, int inputNeeded, int outputLength, int outputNeeded, int vectorWidth, int outputWidth)
+    private static void CheckSizes(int inputLength, int inputNeeded, int outputLength, int outputNeeded, int vectorWidth, int run)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(inputLength, inputNeeded, "input");
         ArgumentOutOfRangeException.ThrowIfLessThan(outputLength, outputNeeded, "output");
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(vectorWidth, outputWidth, "vector width");
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(vectorWidth, run, "vector width");
     }
 }

@@ -32,21 +32,7 @@ public static class ModelFile
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentException.ThrowIfNullOrEmpty(path);
-        var tensors = new List<SafeTensor>();
-        for (int l = 0; l < network.Layers.Count; l++)
-        {
-            Layer layer = network.Layers[l];
-            ReadOnlySpan<float> parameters = network.LayerParameters(l);
-            foreach (var tensor in layer.Tensors)
-            {
-                var data = new float[ElementCount(tensor.Shape)];
-                if (data.Length == tensor.Length)
-                    parameters.Slice(tensor.Offset, tensor.Length).CopyTo(data);
-                else
-                    ((ConvolutionLayer)layer).ExpandKernels(parameters.Slice(tensor.Offset, tensor.Length), data);
-                tensors.Add(new SafeTensor(tensor.Name, tensor.Shape, data));
-            }
-        }
+        var tensors = ToTensors(network, network.Parameters);
         if (network.Definition.Architecture == Architecture.Classic)
             tensors.Add(new SafeTensor(PrototypesName, [LeNet5Network.Classes, RbfPrototypes.Length], network.Prototypes.ToArray()));
 
@@ -57,6 +43,30 @@ public static class ModelFile
             metadata[PoolingKey] = network.Definition.Pooling.ToString();
         }
         SafeTensorsFile.Write(path, tensors, metadata);
+    }
+
+    /// <summary>
+    /// Lays out values shaped like <see cref="LeNet5Network.Parameters"/> (the parameters themselves, or their
+    /// gradients) as the file's named tensors, C3 expanded to dense.
+    /// </summary>
+    internal static List<SafeTensor> ToTensors(LeNet5Network network, ReadOnlySpan<float> packed)
+    {
+        var tensors = new List<SafeTensor>();
+        for (int l = 0; l < network.Layers.Count; l++)
+        {
+            Layer layer = network.Layers[l];
+            ReadOnlySpan<float> values = packed.Slice(network.ParameterOffset(l), layer.ParameterCount);
+            foreach (var tensor in layer.Tensors)
+            {
+                var data = new float[ElementCount(tensor.Shape)];
+                if (data.Length == tensor.Length)
+                    values.Slice(tensor.Offset, tensor.Length).CopyTo(data);
+                else
+                    ((ConvolutionLayer)layer).ExpandKernels(values.Slice(tensor.Offset, tensor.Length), data);
+                tensors.Add(new SafeTensor(tensor.Name, tensor.Shape, data));
+            }
+        }
+        return tensors;
     }
 
     /// <summary>

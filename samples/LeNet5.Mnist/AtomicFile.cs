@@ -1,0 +1,20 @@
+namespace LeNet5.Mnist;
+
+/// <summary>Writes a file under a temporary name beside it and renames it into place, so a failure never leaves half a file.</summary>
+internal static class AtomicFile
+{
+    public static void WriteAllText(string path, string contents)
+    {
+        string temporary = $"{path}.tmp-{Environment.ProcessId}";
+        try
+        {
+            File.WriteAllText(temporary, contents);
+            File.Move(temporary, path, overwrite: true);
+        }
+        catch
+        {
+            File.Delete(temporary);
+            throw;
+        }
+    }
+}

@@ -1,0 +1,24 @@
+using System.CommandLine;
+using LeNet5.Model;
+using LeNet5.Network;
+
+namespace LeNet5.Mnist;
+
+/// <summary><c>lenet5 summary [--arch classic|modern] [--json]</c>: the per-layer table of Section II-B.</summary>
+internal static class SummaryCommand
+{
+    public static Command Create()
+    {
+        var arch = Cli.ArchitectureOption();
+        var json = new Option<bool>("--json") { Description = "Print the table as JSON." };
+        var command = new Command("summary", "Print each layer's output shape, trainable and fixed parameters and connections.") { arch, json };
+        command.SetAction(result => Cli.Guard(() =>
+        {
+            var definition = result.GetValue(arch) == Architecture.Classic ? NetworkDefinition.Classic : NetworkDefinition.Modern();
+            var summary = LeNet5Network.Create(definition).Summary;
+            Console.Out.Write(result.GetValue(json) ? summary.ToJson() + Environment.NewLine : summary.ToTable());
+            return 0;
+        }));
+        return command;
+    }
+}
