@@ -39,7 +39,8 @@ internal static class TestUtil
     /// |actual − expected| ≤ tolerance · max(1, max|expected|) for every element: float kernels against a
     /// double reference accumulate rounding in proportion to the magnitudes summed, so the scale is the tensor's.
     /// </summary>
-    public static void AssertClose(ReadOnlySpan<double> expected, ReadOnlySpan<float> actual, double tolerance, string what)
+    /// <returns>The largest difference divided by the scale, for reports.</returns>
+    public static double AssertClose(ReadOnlySpan<double> expected, ReadOnlySpan<float> actual, double tolerance, string what)
     {
         Assert.True(expected.Length == actual.Length, $"{what}: length {actual.Length}, expected {expected.Length}");
         double scale = 1;
@@ -58,6 +59,7 @@ internal static class TestUtil
         }
         Assert.True(worst <= tolerance * scale,
             $"{what}: max |difference| {worst:G4} at {worstAt} (expected {(worstAt >= 0 ? expected[worstAt] : 0):G9}, got {(worstAt >= 0 ? actual[worstAt] : 0):G9}) exceeds {tolerance:G2} × scale {scale:G4}");
+        return worst / scale;
     }
 
     /// <summary>The values of <see cref="Simd.MaxBits"/> this machine can run: every width up to the widest accelerated, and scalar.</summary>

@@ -34,7 +34,7 @@ public static class ModelFile
         ArgumentException.ThrowIfNullOrEmpty(path);
         var tensors = ToTensors(network, network.Parameters);
         if (network.Definition.Architecture == Architecture.Classic)
-            tensors.Add(new SafeTensor(PrototypesName, [LeNet5Network.Classes, RbfPrototypes.Length], network.Prototypes.ToArray()));
+            tensors.Add(new SafeTensor(PrototypesName, [LeNet5Network.Classes, RbfPrototypes.Length], network.Prototypes));
 
         var metadata = new Dictionary<string, string> { [ArchitectureKey] = network.Definition.Architecture.ToString() };
         if (network.Definition.Architecture == Architecture.Modern)
@@ -90,7 +90,7 @@ public static class ModelFile
             foreach (var tensor in layer.Tensors)
             {
                 expected.Add(tensor.Name);
-                float[] data = Take(document, path, tensor.Name, tensor.Shape);
+                ReadOnlySpan<float> data = Take(document, path, tensor.Name, tensor.Shape);
                 if (data.Length == tensor.Length)
                 {
                     data.CopyTo(parameters.Slice(tensor.Offset, tensor.Length));
@@ -134,13 +134,13 @@ public static class ModelFile
             ? value
             : throw new SafeTensorsFormatException(path, null, $"Metadata has no \"{key}\"; a LeNet-5 weights file must say its {key}.");
 
-    private static float[] Take(SafeTensorsDocument document, string path, string name, int[] shape)
+    private static ReadOnlySpan<float> Take(SafeTensorsDocument document, string path, string name, int[] shape)
     {
-        if (!document.TryGetTensor(name, out SafeTensor? tensor))
+        if (!document.TryGet(name, out SafeTensor? tensor))
             throw new SafeTensorsFormatException(path, name, $"Missing tensor; expected shape [{string.Join(',', shape)}].");
         if (!tensor.Shape.SequenceEqual(shape))
             throw new SafeTensorsFormatException(path, name, $"Shape is [{string.Join(',', tensor.Shape)}]; expected [{string.Join(',', shape)}].");
-        float[] data = tensor.Data;
+        ReadOnlySpan<float> data = tensor.Data.Span;
         for (int i = 0; i < data.Length; i++)
             if (!float.IsFinite(data[i]))
                 throw new SafeTensorsFormatException(path, name, $"Element {i} is {data[i].ToString(CultureInfo.InvariantCulture)}; weights must be finite.");

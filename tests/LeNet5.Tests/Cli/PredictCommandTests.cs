@@ -28,7 +28,7 @@ public sealed class PredictCommandTests : IDisposable
     {
         var result = Lenet5Process.Run("predict", "--model", TestUtil.ReferenceData($"{fixture}.safetensors"), "--images", TestUtil.ReferenceData(images));
         Assert.True(result.ExitCode == 0, result.Error);
-        float[] expected = SafeTensorsFile.Read(TestUtil.ReferenceData($"{fixture}-io.safetensors"))["output"].Data;
+        float[] expected = SafeTensorsFile.Read(TestUtil.ReferenceData($"{fixture}-io.safetensors"))["output"].Data.ToArray();
 
         string[] lines = result.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal("index,predicted,s0,s1,s2,s3,s4,s5,s6,s7,s8,s9", lines[0]);

@@ -35,7 +35,7 @@ public sealed class ModelFileTests : IDisposable
         ModelFile.Save(network, path);
         var document = SafeTensorsFile.Read(path);
         Assert.Equal("Classic", document.Metadata["architecture"]);
-        var shapes = document.Tensors.ToDictionary(t => t.Name, t => t.Shape);
+        var shapes = document.Tensors.ToDictionary(t => t.Name, t => t.Shape.ToArray());
         Assert.Equal(new Dictionary<string, int[]>
         {
             ["c1.weight"] = [6, 1, 5, 5], ["c1.bias"] = [6], ["s2.weight"] = [6], ["s2.bias"] = [6],
@@ -44,7 +44,7 @@ public sealed class ModelFileTests : IDisposable
             ["output.prototypes"] = [10, 84],
         }, shapes);
         // C3 is dense with zeros exactly outside Table I.
-        float[] c3 = document["c3.weight"].Data;
+        float[] c3 = document["c3.weight"].Data.ToArray();
         for (int o = 0; o < 16; o++)
             for (int i = 0; i < 6; i++)
             {
@@ -142,10 +142,10 @@ public sealed class ModelFileTests : IDisposable
                 tensors.Add(replace);
                 continue;
             }
-            float[] data = (float[])tensor.Data.Clone();
+            float[] data = tensor.Data.ToArray();
             if (mutate is { } m && tensor.Name == m.Name)
                 m.Change(data);
-            tensors.Add(new SafeTensor(tensor.Name, tensor.Shape, data));
+            tensors.Add(new SafeTensor(tensor.Name, tensor.Shape.ToArray(), data));
         }
         if (add is not null)
             tensors.Add(add);
