@@ -9,6 +9,12 @@ internal interface ILossHead
     /// <summary>The same in double precision, computed independently: the reference path.</summary>
     double LossReference(ReadOnlySpan<double> output, int label, Span<double> gradient);
 
+    /// <summary>
+    /// The diagonal Gauss-Newton curvature of the loss with respect to the outputs, for the stochastic
+    /// diagonal Levenberg-Marquardt estimate (paper, Appendix C).
+    /// </summary>
+    void Curvature(ReadOnlySpan<float> output, int label, Span<float> curvature);
+
     /// <summary>The predicted class.</summary>
     int Predict(ReadOnlySpan<float> output);
 }

@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+using LeNet5.Kernels;
 using LeNet5.Model;
 
 namespace LeNet5.Layers;
@@ -53,6 +55,33 @@ internal abstract class Layer
     public abstract void Backward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, ReadOnlySpan<float> output, Span<float> outputGradient,
         Span<float> inputGradient, Span<float> parameterGradient, int batch, Span<float> scratch);
 
+    /// <summary>Floats of scratch one call to <see cref="BackwardCurvature"/> needs for <paramref name="batch"/> images.</summary>
+    public virtual int CurvatureScratchSize(int batch) => ParameterCount + (batch * InputShape.Size) + ScratchSize;
+
+    /// <summary>
+    /// The Gauss-Newton diagonal backward pass of the stochastic diagonal Levenberg-Marquardt method (paper,
+    /// Appendix C): given d²E/d(output)² in <paramref name="outputCurvature"/> (overwritten with d²E/da²,
+    /// which drops f'' and keeps f'²), adds Σ over each parameter's connections of d²E/da_i²·x_j² into
+    /// <paramref name="parameterCurvature"/> and writes d²E/dx_j² = Σ_i w_ij²·d²E/da_i² into
+    /// <paramref name="inputCurvature"/> unless it is empty. Off-diagonal terms are dropped throughout.
+    /// </summary>
+    /// <remarks>
+    /// These are the backward pass's own sums with every weight and every input squared, so by default this
+    /// runs <see cref="Backward"/> on squared parameters and squared inputs, after applying f' once more.
+    /// </remarks>
+    public virtual void BackwardCurvature(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, ReadOnlySpan<float> output, Span<float> outputCurvature,
+        Span<float> inputCurvature, Span<float> parameterCurvature, int batch, Span<float> scratch)
+    {
+        int outputs = batch * OutputShape.Size, inputs = batch * InputShape.Size;
+        if (Activation is { } activation)
+            ActivationKernels.Backward(activation, output[..outputs], outputCurvature[..outputs]);
+        Span<float> squaredParameters = scratch[..ParameterCount];
+        Span<float> squaredInput = scratch.Slice(ParameterCount, inputs);
+        TensorPrimitives.Multiply(parameters[..ParameterCount], parameters[..ParameterCount], squaredParameters);
+        TensorPrimitives.Multiply(input[..inputs], input[..inputs], squaredInput);
+        Backward(squaredParameters, squaredInput, output, outputCurvature, inputCurvature, parameterCurvature, batch, scratch[(ParameterCount + inputs)..]);
+    }
+
     /// <summary>The reference forward pass in double precision, activation included.</summary>
     public abstract void ForwardReference(ReadOnlySpan<double> parameters, ReadOnlySpan<double> input, Span<double> output, int batch);
 
@@ -69,7 +98,7 @@ internal abstract class Layer
         var result = outputGradient.ToArray();
         if (Activation is { } activation)
             for (int i = 0; i < result.Length; i++)
-                result[i] *= Kernels.ActivationKernels.ReferenceDerivative(activation, output[i]);
+                result[i] *= ActivationKernels.ReferenceDerivative(activation, output[i]);
         return result;
     }
 
@@ -77,7 +106,7 @@ internal abstract class Layer
     {
         if (Activation is { } activation)
             for (int i = 0; i < values.Length; i++)
-                values[i] = Kernels.ActivationKernels.Reference(activation, values[i]);
+                values[i] = ActivationKernels.Reference(activation, values[i]);
     }
 
     protected static void FillUniform(Span<float> values, double limit, Random random)

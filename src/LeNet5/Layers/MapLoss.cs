@@ -43,6 +43,16 @@ internal sealed class MapLoss : ILossHead
         return output[label] + Math.Log(denominator);
     }
 
+    /// <summary>
+    /// Keeps the correct class's penalty, with weight 1, and drops the log-sum-exp term, as Appendix C does:
+    /// E ≈ y_D, whose curvature in F6's outputs is 2 each (the RBF layer turns the weight into that).
+    /// </summary>
+    public void Curvature(ReadOnlySpan<float> output, int label, Span<float> curvature)
+    {
+        curvature[..output.Length].Clear();
+        curvature[label] = 1f;
+    }
+
     public int Predict(ReadOnlySpan<float> output)
     {
         int best = 0;

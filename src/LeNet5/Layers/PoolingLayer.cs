@@ -65,6 +65,17 @@ internal sealed class PoolingLayer : Layer
         }
     }
 
+    /// <summary>Average pooling's Jacobian is 1/4 per input, so the curvature is 1/16 of the output's; max pooling routes it unchanged.</summary>
+    public override int CurvatureScratchSize(int batch) => 0;
+
+    public override void BackwardCurvature(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, ReadOnlySpan<float> output, Span<float> outputCurvature,
+        Span<float> inputCurvature, Span<float> parameterCurvature, int batch, Span<float> scratch)
+    {
+        Backward(parameters, input, output, outputCurvature, inputCurvature, parameterCurvature, batch, scratch);
+        if (Pooling == Pooling.Average && !inputCurvature.IsEmpty)
+            TensorPrimitives.Multiply(inputCurvature[..(batch * InputShape.Size)], 1f / WindowSize, inputCurvature[..(batch * InputShape.Size)]);
+    }
+
     public override void ForwardReference(ReadOnlySpan<double> parameters, ReadOnlySpan<double> input, Span<double> output, int batch)
     {
         int w = InputShape.Width, ow = OutputShape.Width;

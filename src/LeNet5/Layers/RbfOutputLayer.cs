@@ -67,6 +67,22 @@ internal sealed class RbfOutputLayer : Layer
         }
     }
 
+    public override int CurvatureScratchSize(int batch) => 0;
+
+    /// <summary>
+    /// A penalty y_i = Σ_j (x_j − w_ij)² has the exact second derivative 2 in every x_j. Here
+    /// <paramref name="outputCurvature"/> holds the weight with which each penalty enters the Gauss-Newton
+    /// model of the loss (see <see cref="ILossHead.Curvature"/>), so d²E/dx_j² = 2·Σ_i c_i.
+    /// </summary>
+    public override void BackwardCurvature(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, ReadOnlySpan<float> output, Span<float> outputCurvature,
+        Span<float> inputCurvature, Span<float> parameterCurvature, int batch, Span<float> scratch)
+    {
+        if (inputCurvature.IsEmpty)
+            return;
+        for (int b = 0; b < batch; b++)
+            inputCurvature.Slice(b * Inputs, Inputs).Fill(2f * TensorPrimitives.Sum(outputCurvature.Slice(b * Classes, Classes)));
+    }
+
     public override void ForwardReference(ReadOnlySpan<double> parameters, ReadOnlySpan<double> input, Span<double> output, int batch)
     {
         for (int b = 0; b < batch; b++)

@@ -29,6 +29,22 @@ internal sealed class SoftmaxCrossEntropyLoss : ILossHead
         return Math.Log(total) - output[label];
     }
 
+    /// <summary>d²E/dz_i² = p_i·(1 − p_i), the diagonal of the softmax cross-entropy Hessian (which is its own Gauss-Newton matrix).</summary>
+    public void Curvature(ReadOnlySpan<float> output, int label, Span<float> curvature)
+    {
+        double max = double.NegativeInfinity;
+        for (int i = 0; i < output.Length; i++)
+            max = Math.Max(max, output[i]);
+        double total = 0;
+        for (int i = 0; i < output.Length; i++)
+            total += Math.Exp(output[i] - max);
+        for (int i = 0; i < output.Length; i++)
+        {
+            double p = Math.Exp(output[i] - max) / total;
+            curvature[i] = (float)(p * (1 - p));
+        }
+    }
+
     public int Predict(ReadOnlySpan<float> output)
     {
         int best = 0;

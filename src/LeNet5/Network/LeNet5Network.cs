@@ -130,10 +130,7 @@ public sealed class LeNet5Network
     public float ComputeGradients(NetworkWorkspace workspace, ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, bool computeInputGradients = false)
     {
         int batch = CheckBatch(workspace, inputs);
-        ArgumentOutOfRangeException.ThrowIfNotEqual(labels.Length, batch, nameof(labels));
-        for (int b = 0; b < batch; b++)
-            if ((uint)labels[b] >= Classes)
-                throw new ArgumentOutOfRangeException(nameof(labels), labels[b], $"Label {b} is {labels[b]}; labels must be 0–{Classes - 1}.");
+        CheckLabels(labels, batch);
 
         ReadOnlySpan<float> outputs = Forward(workspace, inputs);
         int last = _layers.Length - 1;
@@ -152,6 +149,30 @@ public sealed class LeNet5Network
                 inputGradient, workspace.LayerParameterGradients(l), batch, workspace.Scratch);
         }
         return (float)loss;
+    }
+
+    /// <summary>
+    /// Adds, for each parameter, the Gauss-Newton estimate of d²E/dw² summed over the batch (paper,
+    /// Appendix C) into <see cref="NetworkWorkspace.ParameterCurvature"/>; the caller clears it and divides by
+    /// the number of patterns to get the average the stochastic diagonal Levenberg-Marquardt step uses.
+    /// </summary>
+    public void AccumulateCurvature(NetworkWorkspace workspace, ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)
+    {
+        int batch = CheckBatch(workspace, inputs);
+        CheckLabels(labels, batch);
+        ReadOnlySpan<float> outputs = Forward(workspace, inputs);
+        int last = _layers.Length - 1;
+        Span<float> curvature = workspace.Gradient(last, batch);
+        for (int b = 0; b < batch; b++)
+            _loss.Curvature(outputs.Slice(b * Classes, Classes), labels[b], curvature.Slice(b * Classes, Classes));
+        Span<float> scratch = workspace.CurvatureScratch;
+        for (int l = last; l >= 0; l--)
+        {
+            Span<float> inputCurvature = l > 0 ? workspace.Gradient(l - 1, batch) : default;
+            ReadOnlySpan<float> input = l == 0 ? inputs : workspace.Activation(l - 1, batch);
+            _layers[l].BackwardCurvature(LayerParameters(l), input, workspace.Activation(l, batch), workspace.Gradient(l, batch),
+                inputCurvature, workspace.LayerParameterCurvature(l), batch, scratch);
+        }
     }
 
     /// <summary>
@@ -200,6 +221,14 @@ public sealed class LeNet5Network
         if (batch > workspace.Capacity)
             throw new ArgumentException($"The batch has {batch} images; the workspace holds at most {workspace.Capacity}.", nameof(inputs));
         return batch;
+    }
+
+    private static void CheckLabels(ReadOnlySpan<int> labels, int batch)
+    {
+        ArgumentOutOfRangeException.ThrowIfNotEqual(labels.Length, batch, nameof(labels));
+        for (int b = 0; b < batch; b++)
+            if ((uint)labels[b] >= Classes)
+                throw new ArgumentOutOfRangeException(nameof(labels), labels[b], $"Label {b} is {labels[b]}; labels must be 0–{Classes - 1}.");
     }
 
     private static Layer[] BuildLayers(NetworkDefinition definition, float[] prototypes)

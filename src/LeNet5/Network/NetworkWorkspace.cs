@@ -13,6 +13,8 @@ public sealed class NetworkWorkspace
     private readonly float[] _gradients;
     private readonly float[] _parameterGradients;
     private readonly float[] _inputGradients;
+    private float[]? _parameterCurvature;
+    private float[]? _curvatureScratch;
 
     internal NetworkWorkspace(LeNet5Network network, int capacity)
     {
@@ -45,7 +47,17 @@ public sealed class NetworkWorkspace
     /// <summary>d(loss)/d(inputs) of the last <see cref="LeNet5Network.ComputeGradients"/> that asked for it, one image after another.</summary>
     public ReadOnlySpan<float> InputGradients => _inputGradients;
 
+    /// <summary>
+    /// The Gauss-Newton curvature sums of <see cref="LeNet5Network.AccumulateCurvature"/>, laid out as
+    /// <see cref="LeNet5Network.Parameters"/>. Allocated on first use: only second-order training needs it.
+    /// </summary>
+    public Span<float> ParameterCurvature => _parameterCurvature ??= new float[Network.ParameterCount];
+
     internal float[] Scratch { get; }
+
+    internal Span<float> CurvatureScratch => _curvatureScratch ??= new float[Network.Layers.Max(l => l.CurvatureScratchSize(Capacity))];
+
+    internal Span<float> LayerParameterCurvature(int layer) => ParameterCurvature.Slice(Network.ParameterOffset(layer), Network.Layers[layer].ParameterCount);
 
     internal Span<float> Activation(int layer, int batch) => _activations.AsSpan(_offsets[layer], _sizes[layer] * batch);
 
