@@ -1,0 +1,219 @@
+using System.Diagnostics;
+using System.Numerics.Tensors;
+using LeNet5.Data;
+using LeNet5.Network;
+
+namespace LeNet5.Training;
+
+/// <summary>
+/// Trains a network pass by pass: a seeded shuffle per pass, for SDLM a fresh estimate of the Hessian
+/// diagonal before each pass (Appendix C), minibatches split across worker threads that each own a workspace,
+/// their gradients summed in worker order (so a seed and a thread count fix the result to the bit), and a
+/// checkpoint after each pass. The library writes nothing to the console: progress goes to an
+/// <see cref="IProgress{T}"/>, and a <see cref="CancellationToken"/> stops the run between batches.
+/// </summary>
+public sealed class Trainer : IDisposable
+{
+    private static readonly TimeSpan s_progressInterval = TimeSpan.FromSeconds(0.5);
+
+    private readonly LeNet5Network _network;
+    private readonly TrainingOptions _options;
+    private readonly WorkerGroup _workers;
+    private readonly NetworkWorkspace[] _workspaces;
+    private readonly float[][] _inputs;
+    private readonly int[][] _labels;
+    private readonly float[] _losses;
+    private int[] _order = [];
+
+    /// <summary>A trainer for <paramref name="network"/>, which it updates in place.</summary>
+    public Trainer(LeNet5Network network, TrainingOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _network = network;
+        _options = options;
+        int workers = Math.Min(options.Threads, options.BatchSize);
+        int perWorker = (options.BatchSize + workers - 1) / workers;
+        _workers = new WorkerGroup(workers);
+        _workspaces = new NetworkWorkspace[workers];
+        _inputs = new float[workers][];
+        _labels = new int[workers][];
+        _losses = new float[workers];
+        for (int w = 0; w < workers; w++)
+        {
+            _workspaces[w] = network.CreateWorkspace(Math.Max(perWorker, w == 0 ? Math.Min(options.CurvatureSamples, 64) : 0));
+            _inputs[w] = new float[_workspaces[w].Capacity * LeNet5Network.InputSize];
+            _labels[w] = new int[_workspaces[w].Capacity];
+        }
+        Optimizer = options.Optimizer switch
+        {
+            OptimizerKind.DiagonalLevenbergMarquardt => new DiagonalLevenbergMarquardt(network.ParameterCount, options.Mu),
+            OptimizerKind.SgdMomentum => new SgdMomentum(network.ParameterCount, options.Momentum),
+            _ => new Adam(network.ParameterCount),
+        };
+    }
+
+    /// <summary>The network being trained.</summary>
+    public LeNet5Network Network => _network;
+
+    /// <summary>The optimiser and its state.</summary>
+    public Optimizer Optimizer { get; }
+
+    /// <summary>Passes finished so far (also after a resume).</summary>
+    public int CompletedEpochs { get; private set; }
+
+    /// <summary>
+    /// Runs the remaining passes. After each pass the network is checked for non-finite weights, evaluated on
+    /// <paramref name="test"/> (when given) and, when <paramref name="checkpointPath"/> is given, written there
+    /// with the optimiser's state (atomically: a failed or cancelled pass leaves the previous checkpoint).
+    /// </summary>
+    /// <exception cref="TrainingDivergedException">The loss or a weight became NaN or infinite; names the epoch and batch.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled; the network holds the weights of the last finished batch.</exception>
+    public IReadOnlyList<EpochReport> Train(ILabeledImages train, ILabeledImages? test = null, IProgress<TrainingProgress>? progress = null,
+        CancellationToken cancellationToken = default, string? checkpointPath = null, int testLimit = int.MaxValue)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        if (train.Count == 0)
+            throw new ArgumentException("The training set is empty.", nameof(train));
+        if (_order.Length != train.Count)
+            _order = new int[train.Count];
+        var reports = new List<EpochReport>();
+        for (int epoch = CompletedEpochs; epoch < _options.Epochs; epoch++)
+        {
+            var (loss, seconds) = RunEpoch(train, epoch, progress, cancellationToken);
+            double? testError = test is null ? null : Evaluator.Evaluate(_network, test, testLimit).ErrorRate;
+            CompletedEpochs = epoch + 1;
+            var report = new EpochReport(epoch + 1, loss, testError, seconds, train.Count / seconds, _options.Schedule.RateAt(epoch));
+            reports.Add(report);
+            if (checkpointPath is not null)
+                TrainingCheckpoint.Save(checkpointPath, this);
+        }
+        return reports;
+    }
+
+    private (double Loss, double Seconds) RunEpoch(ILabeledImages train, int epoch, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        Shuffle(_order, new Random(Mix(_options.Seed, epoch, 1)));
+        float rate = _options.Schedule.RateAt(epoch);
+        if (Optimizer is DiagonalLevenbergMarquardt sdlm)
+            EstimateCurvature(train, sdlm);
+
+        double totalLoss = 0;
+        var lastReport = TimeSpan.Zero;
+        int batches = (_order.Length + _options.BatchSize - 1) / _options.BatchSize;
+        Span<float> parameters = _network.Parameters;
+        for (int batch = 0; batch < batches; batch++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            int start = batch * _options.BatchSize, size = Math.Min(_options.BatchSize, _order.Length - start);
+            int workers = Math.Min(_workers.Workers, size);
+            _currentTrain = train;
+            _currentStart = start;
+            _currentSize = size;
+            _currentWorkers = workers;
+            _workers.Run(s_computeGradients ??= ComputeGradientsOf);
+
+            // Sum the workers' gradients in worker order, then take the mean: same seed and threads, same bits.
+            Span<float> gradients = _workspaces[0].ParameterGradients;
+            float loss = _losses[0];
+            for (int w = 1; w < workers; w++)
+            {
+                TensorPrimitives.Add(gradients, _workspaces[w].ParameterGradients, gradients);
+                loss += _losses[w];
+            }
+            if (!float.IsFinite(loss))
+                throw new TrainingDivergedException(epoch + 1, batch + 1, $"the loss is {loss}");
+            if (size > 1)
+                TensorPrimitives.Multiply(gradients, 1f / size, gradients);
+            Optimizer.Step(parameters, gradients, rate);
+            totalLoss += loss;
+
+            if (progress is not null && (clock.Elapsed - lastReport > s_progressInterval || batch == batches - 1))
+            {
+                lastReport = clock.Elapsed;
+                int seen = start + size;
+                progress.Report(new TrainingProgress(epoch + 1, _options.Epochs, seen, _order.Length, seen / clock.Elapsed.TotalSeconds, totalLoss / seen, rate));
+            }
+        }
+        _currentTrain = null;
+        if (!float.IsFinite(TensorPrimitives.Sum<float>(parameters)) || TensorPrimitives.IndexOfMaxMagnitude(parameters) is var at && !float.IsFinite(parameters[at]))
+            throw new TrainingDivergedException(epoch + 1, 0, "a weight is not finite");
+        return (totalLoss / _order.Length, clock.Elapsed.TotalSeconds);
+    }
+
+    // The batch being computed, read by the workers; set before each round of the worker group.
+    private ILabeledImages? _currentTrain;
+    private int _currentStart;
+    private int _currentSize;
+    private int _currentWorkers;
+    private Action<int>? s_computeGradients;
+
+    private void ComputeGradientsOf(int worker)
+    {
+        if (worker >= _currentWorkers)
+        {
+            _losses[worker] = 0;
+            return;
+        }
+        int from = _currentStart + (worker * _currentSize / _currentWorkers);
+        int to = _currentStart + ((worker + 1) * _currentSize / _currentWorkers);
+        int count = to - from;
+        ReadOnlySpan<int> indices = _order.AsSpan(from, count);
+        Span<float> inputs = _inputs[worker].AsSpan(0, count * LeNet5Network.InputSize);
+        Span<int> labels = _labels[worker].AsSpan(0, count);
+        _currentTrain!.CopyInputs(indices, inputs);
+        for (int i = 0; i < count; i++)
+            labels[i] = _currentTrain.Label(indices[i]);
+        _losses[worker] = _network.ComputeGradients(_workspaces[worker], inputs, labels);
+    }
+
+    /// <summary>h_kk: the average Gauss-Newton second derivative over the first patterns of this pass's order.</summary>
+    private void EstimateCurvature(ILabeledImages train, DiagonalLevenbergMarquardt sdlm)
+    {
+        var workspace = _workspaces[0];
+        int samples = Math.Min(_options.CurvatureSamples, _order.Length);
+        Span<float> curvature = workspace.ParameterCurvature;
+        curvature.Clear();
+        for (int start = 0; start < samples; start += workspace.Capacity)
+        {
+            int count = Math.Min(workspace.Capacity, samples - start);
+            ReadOnlySpan<int> indices = _order.AsSpan(start, count);
+            Span<float> inputs = _inputs[0].AsSpan(0, count * LeNet5Network.InputSize);
+            Span<int> labels = _labels[0].AsSpan(0, count);
+            train.CopyInputs(indices, inputs);
+            for (int i = 0; i < count; i++)
+                labels[i] = train.Label(indices[i]);
+            _network.AccumulateCurvature(workspace, inputs, labels);
+        }
+        TensorPrimitives.Multiply(curvature, 1f / samples, curvature);
+        sdlm.SetCurvature(curvature);
+    }
+
+    internal void RestoreProgress(int completedEpochs) => CompletedEpochs = completedEpochs;
+
+    /// <summary>Fisher-Yates from the identity, so a pass's order depends only on its own generator.</summary>
+    private static void Shuffle(int[] order, Random random)
+    {
+        for (int i = 0; i < order.Length; i++)
+            order[i] = i;
+        for (int i = order.Length - 1; i > 0; i--)
+        {
+            int j = random.Next(i + 1);
+            (order[i], order[j]) = (order[j], order[i]);
+        }
+    }
+
+    /// <summary>A seed for one stream of one pass: fixed by the run's seed, independent of any other pass.</summary>
+    internal static int Mix(int seed, int epoch, int stream)
+    {
+        ulong z = unchecked(((ulong)(uint)seed << 32) ^ ((ulong)(uint)epoch << 8) ^ (uint)stream) + 0x9E3779B97F4A7C15UL;
+        z = unchecked((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL);
+        z = unchecked((z ^ (z >> 27)) * 0x94D049BB133111EBUL);
+        return (int)(z ^ (z >> 31));
+    }
+
+    /// <summary>Stops the worker threads.</summary>
+    public void Dispose() => _workers.Dispose();
+}

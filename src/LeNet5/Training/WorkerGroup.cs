@@ -1,0 +1,88 @@
+namespace LeNet5.Training;
+
+/// <summary>
+/// A fixed group of threads that run one piece of work each, in lock-step with the calling thread (which is
+/// worker 0). Unlike Parallel.For, a round allocates nothing, and each worker always takes the same index,
+/// so per-worker buffers stay with one thread.
+/// </summary>
+internal sealed class WorkerGroup : IDisposable
+{
+    private readonly Barrier _start;
+    private readonly Barrier _done;
+    private readonly Thread[] _threads;
+    private Action<int>? _work;
+    private Exception? _failure;
+    private volatile bool _stopping;
+
+    public WorkerGroup(int workers)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(workers);
+        Workers = workers;
+        _start = new Barrier(workers);
+        _done = new Barrier(workers);
+        _threads = new Thread[workers - 1];
+        for (int i = 1; i < workers; i++)
+        {
+            int index = i;
+            _threads[i - 1] = new Thread(() => Loop(index)) { IsBackground = true, Name = $"LeNet5 worker {index}" };
+            _threads[i - 1].Start();
+        }
+    }
+
+    public int Workers { get; }
+
+    /// <summary>Runs <paramref name="work"/>(i) for every worker i at once and returns when all have finished.</summary>
+    public void Run(Action<int> work)
+    {
+        if (Workers == 1)
+        {
+            work(0);
+            return;
+        }
+        _work = work;
+        _failure = null;
+        _start.SignalAndWait();
+        Execute(0);
+        _done.SignalAndWait();
+        _work = null;
+        if (_failure is { } failure)
+            throw new AggregateException(failure);
+    }
+
+    private void Loop(int index)
+    {
+        while (true)
+        {
+            _start.SignalAndWait();
+            if (_stopping)
+                return;
+            Execute(index);
+            _done.SignalAndWait();
+        }
+    }
+
+    private void Execute(int index)
+    {
+        try
+        {
+            _work!(index);
+        }
+        catch (Exception e)
+        {
+            Interlocked.CompareExchange(ref _failure, e, null);
+        }
+    }
+
+    public void Dispose()
+    {
+        if (Workers > 1 && !_stopping)
+        {
+            _stopping = true;
+            _start.SignalAndWait();
+            foreach (var thread in _threads)
+                thread.Join();
+        }
+        _start.Dispose();
+        _done.Dispose();
+    }
+}
