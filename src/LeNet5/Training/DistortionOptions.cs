@@ -1,0 +1,76 @@
+using System.Globalization;
+
+namespace LeNet5.Training;
+
+/// <summary>
+/// Ranges of the random planar affine distortions of Section III-C of the paper: "horizontal and vertical
+/// translations, scaling, squeezing (simultaneous horizontal compression and vertical elongation, or the
+/// reverse), and horizontal shearing". Each parameter is drawn uniformly from [−max, max] for every image.
+/// </summary>
+/// <remarks>
+/// The paper gives the kinds of transformation but not their ranges; the defaults are modest enough that a
+/// distorted MNIST digit (28×28 in the 32×32 field) stays a plausible, mostly uncropped version of itself.
+/// </remarks>
+public sealed record DistortionOptions
+{
+    // Beyond these a draw is no longer a distortion of the digit: half the field shifts the centre out of the
+    // image, a scale or squeeze of 1 can reach a factor of zero, and a shear of 1 leans strokes by 45°.
+    private const float TranslationLimit = 16f;
+    private const float ScaleLimit = 1f;
+    private const float SqueezeLimit = 1f;
+    private const float ShearLimit = 1f;
+
+    /// <summary>The default ranges: ±2 pixels, scale ±15 %, squeeze ±15 %, shear ±0.3.</summary>
+    public static DistortionOptions Default { get; } = new();
+
+    /// <summary>No distortion: every range is zero, so <see cref="Distortion.Apply"/> copies the image.</summary>
+    public static DistortionOptions None { get; } = new() { MaxTranslation = 0, MaxScale = 0, MaxSqueeze = 0, MaxShear = 0 };
+
+    /// <summary>
+    /// Largest translation in pixels, drawn independently for each axis from [−t, t] (sub-pixel, resampled
+    /// bilinearly). Default 2: the digit's 2-pixel border in the 32×32 field, so a shifted digit is not cropped.
+    /// At most 16.
+    /// </summary>
+    public float MaxTranslation { get; init; } = 2f;
+
+    /// <summary>
+    /// Largest scaling: both axes are multiplied by one factor drawn from [1 − s, 1 + s]. Default 0.15. Less than 1.
+    /// </summary>
+    public float MaxScale { get; init; } = 0.15f;
+
+    /// <summary>
+    /// Largest squeeze q, drawn from [−q, q]: x is multiplied by 1 + q and y by 1/(1 + q), which keeps the area
+    /// (q &gt; 0 widens and flattens, q &lt; 0 narrows and elongates). Default 0.15. Less than 1.
+    /// </summary>
+    public float MaxSqueeze { get; init; } = 0.15f;
+
+    /// <summary>
+    /// Largest horizontal shear h, drawn from [−h, h]: x += h·(y − centre), rows below the centre moving right
+    /// for h &gt; 0. Default 0.3 (about 17°). At most 1.
+    /// </summary>
+    public float MaxShear { get; init; } = 0.3f;
+
+    /// <summary>Checks every range is finite, non-negative and within its limit.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">
+    /// A range is negative, NaN or infinite, <see cref="MaxTranslation"/> exceeds 16, <see cref="MaxScale"/> or
+    /// <see cref="MaxSqueeze"/> is 1 or more, or <see cref="MaxShear"/> exceeds 1. The exception names the option.
+    /// </exception>
+    public void Validate()
+    {
+        Check(MaxTranslation, TranslationLimit, inclusive: true, nameof(MaxTranslation));
+        Check(MaxScale, ScaleLimit, inclusive: false, nameof(MaxScale));
+        Check(MaxSqueeze, SqueezeLimit, inclusive: false, nameof(MaxSqueeze));
+        Check(MaxShear, ShearLimit, inclusive: true, nameof(MaxShear));
+    }
+
+    private static void Check(float value, float limit, bool inclusive, string name)
+    {
+        bool valid = value >= 0 && (inclusive ? value <= limit : value < limit); // false for NaN
+        if (!valid)
+        {
+            string bound = string.Create(CultureInfo.InvariantCulture, $"{(inclusive ? "at most" : "less than")} {limit}");
+            throw new ArgumentOutOfRangeException(name, value,
+                string.Create(CultureInfo.InvariantCulture, $"{name} must be a finite value from 0, {bound}; it is {value}."));
+        }
+    }
+}
