@@ -28,7 +28,10 @@ public static class ModelFile
     /// Writes the network to <paramref name="path"/>. The file is written under a temporary name and renamed
     /// over the target, so a failed save leaves any existing file as it was.
     /// </summary>
-    public static void Save(LeNet5Network network, string path)
+    public static void Save(LeNet5Network network, string path) => Save(network, path, [], new Dictionary<string, string>());
+
+    /// <summary>Saves with additional tensors and metadata (a training checkpoint's optimiser state).</summary>
+    internal static void Save(LeNet5Network network, string path, IEnumerable<SafeTensor> extraTensors, Dictionary<string, string> metadata)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -36,7 +39,8 @@ public static class ModelFile
         if (network.Definition.Architecture == Architecture.Classic)
             tensors.Add(new SafeTensor(PrototypesName, [LeNet5Network.Classes, RbfPrototypes.Length], network.Prototypes));
 
-        var metadata = new Dictionary<string, string> { [ArchitectureKey] = network.Definition.Architecture.ToString() };
+        tensors.AddRange(extraTensors);
+        metadata = new Dictionary<string, string>(metadata) { [ArchitectureKey] = network.Definition.Architecture.ToString() };
         if (network.Definition.Architecture == Architecture.Modern)
         {
             metadata[ActivationKey] = network.Definition.Activation.ToString();
@@ -71,15 +75,23 @@ public static class ModelFile
 
     /// <summary>
     /// Reads a network. Every tensor of the architecture must be present with its exact shape, as F32, with
-    /// finite values; no other tensor may be; Classic C3 weights outside Table I must be zero.
+    /// finite values; no other tensor may be, except a training checkpoint's <c>optimizer.*</c> state, which is
+    /// ignored; Classic C3 weights outside Table I must be zero.
     /// </summary>
     /// <param name="path">The .safetensors file.</param>
     /// <param name="mapConstant">The MAP loss constant j to give a Classic network.</param>
     /// <exception cref="SafeTensorsFormatException">The file breaks the safetensors format or this layout; the message names the file and the tensor.</exception>
     /// <exception cref="FileNotFoundException">There is no such file.</exception>
     public static LeNet5Network Load(string path, double mapConstant = LeNet5Network.DefaultMapConstant)
+        => Load(SafeTensorsFile.Read(path), mapConstant, OptimizerStatePrefix);
+
+    /// <summary>Tensors of a training checkpoint's optimiser state, which a model load passes over.</summary>
+    internal const string OptimizerStatePrefix = "optimizer.";
+
+    /// <summary>Reads the network of a document; tensors whose names start with <paramref name="extraPrefix"/> are left to the caller.</summary>
+    internal static LeNet5Network Load(SafeTensorsDocument document, double mapConstant, string? extraPrefix)
     {
-        SafeTensorsDocument document = SafeTensorsFile.Read(path);
+        string path = document.Path;
         NetworkDefinition definition = ReadDefinition(document, path);
         var network = LeNet5Network.CreateEmpty(definition, mapConstant);
         var expected = new HashSet<string>(StringComparer.Ordinal);
@@ -108,7 +120,7 @@ public static class ModelFile
             Take(document, path, PrototypesName, [LeNet5Network.Classes, RbfPrototypes.Length]).CopyTo(network.Prototypes);
         }
         foreach (var tensor in document.Tensors)
-            if (!expected.Contains(tensor.Name))
+            if (!expected.Contains(tensor.Name) && !(extraPrefix is not null && tensor.Name.StartsWith(extraPrefix, StringComparison.Ordinal)))
                 throw new SafeTensorsFormatException(path, tensor.Name, $"Unexpected tensor for a {definition.Architecture} network.");
         return network;
     }

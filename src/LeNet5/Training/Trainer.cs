@@ -23,6 +23,8 @@ public sealed class Trainer : IDisposable
     private readonly float[][] _inputs;
     private readonly int[][] _labels;
     private readonly float[] _losses;
+    private readonly float[][] _distorted;
+    private readonly Random?[] _distortionRandom;
     private int[] _order = [];
 
     /// <summary>A trainer for <paramref name="network"/>, which it updates in place.</summary>
@@ -40,11 +42,14 @@ public sealed class Trainer : IDisposable
         _inputs = new float[workers][];
         _labels = new int[workers][];
         _losses = new float[workers];
+        _distorted = new float[workers][];
+        _distortionRandom = new Random?[workers];
         for (int w = 0; w < workers; w++)
         {
             _workspaces[w] = network.CreateWorkspace(Math.Max(perWorker, w == 0 ? Math.Min(options.CurvatureSamples, 64) : 0));
             _inputs[w] = new float[_workspaces[w].Capacity * LeNet5Network.InputSize];
             _labels[w] = new int[_workspaces[w].Capacity];
+            _distorted[w] = new float[LeNet5Network.InputSize];
         }
         Optimizer = options.Optimizer switch
         {
@@ -97,6 +102,9 @@ public sealed class Trainer : IDisposable
         var clock = Stopwatch.StartNew();
         Shuffle(_order, new Random(Mix(_options.Seed, epoch, 1)));
         float rate = _options.Schedule.RateAt(epoch);
+        if (_options.Distortion is not null)
+            for (int w = 0; w < _distortionRandom.Length; w++)
+                _distortionRandom[w] = new Random(Mix(_options.Seed, epoch, 2 + w));
         if (Optimizer is DiagonalLevenbergMarquardt sdlm)
             EstimateCurvature(train, sdlm);
 
@@ -113,7 +121,7 @@ public sealed class Trainer : IDisposable
             _currentStart = start;
             _currentSize = size;
             _currentWorkers = workers;
-            _workers.Run(s_computeGradients ??= ComputeGradientsOf);
+            _workers.Run(_computeGradients ??= ComputeGradientsOf);
 
             // Sum the workers' gradients in worker order, then take the mean: same seed and threads, same bits.
             Span<float> gradients = _workspaces[0].ParameterGradients;
@@ -148,7 +156,7 @@ public sealed class Trainer : IDisposable
     private int _currentStart;
     private int _currentSize;
     private int _currentWorkers;
-    private Action<int>? s_computeGradients;
+    private Action<int>? _computeGradients;
 
     private void ComputeGradientsOf(int worker)
     {
@@ -166,6 +174,15 @@ public sealed class Trainer : IDisposable
         _currentTrain!.CopyInputs(indices, inputs);
         for (int i = 0; i < count; i++)
             labels[i] = _currentTrain.Label(indices[i]);
+        if (_options.Distortion is { } distortion)
+        {
+            for (int i = 0; i < count; i++)
+            {
+                Span<float> image = inputs.Slice(i * LeNet5Network.InputSize, LeNet5Network.InputSize);
+                Distortion.Apply(image, _distorted[worker], distortion, _distortionRandom[worker]!);
+                _distorted[worker].CopyTo(image);
+            }
+        }
         _losses[worker] = _network.ComputeGradients(_workspaces[worker], inputs, labels);
     }
 

@@ -40,6 +40,9 @@ public sealed record TrainingOptions
     /// <summary>Patterns the Hessian diagonal is re-estimated on before each pass (the paper: 500).</summary>
     public int CurvatureSamples { get; init; } = 500;
 
+    /// <summary>Random planar affine distortions of each training image (Section III-C), or null for none.</summary>
+    public DistortionOptions? Distortion { get; init; }
+
     /// <summary>Momentum of <see cref="OptimizerKind.SgdMomentum"/>.</summary>
     public float Momentum { get; init; } = 0.9f;
 
@@ -72,5 +75,6 @@ public sealed record TrainingOptions
         if (!(Momentum >= 0 && Momentum < 1))
             throw new ArgumentOutOfRangeException(nameof(Momentum), Momentum, "Momentum must be in [0, 1).");
         ArgumentNullException.ThrowIfNull(Schedule);
+        Distortion?.Validate();
     }
 }

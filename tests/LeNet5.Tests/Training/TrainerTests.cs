@@ -1,0 +1,149 @@
+using LeNet5.Model;
+using LeNet5.Network;
+using LeNet5.Serialization;
+using LeNet5.Training;
+
+namespace LeNet5.Tests.Training;
+
+public sealed class TrainerTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("lenet5-train-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    private static TrainingOptions Options(int threads, int batch = 4, int epochs = 2) => new()
+    {
+        Epochs = epochs,
+        BatchSize = batch,
+        Threads = threads,
+        Seed = 9,
+        Schedule = LearningRateSchedule.Paper.Scaled(0.05f),
+        CurvatureSamples = 50,
+        Distortion = DistortionOptions.Default,
+    };
+
+    private static float[] TrainOnce(TrainingOptions options, int images = 120)
+    {
+        var network = LeNet5Network.Create(seed: 4);
+        using var trainer = new Trainer(network, options);
+        trainer.Train(new SyntheticImages(images, seed: 1));
+        return network.Parameters.ToArray();
+    }
+
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(2, 4)]
+    [InlineData(2, 7)]
+    public void SameSeedAndThreads_GiveBitIdenticalWeights(int threads, int batch)
+    {
+        float[] first = TrainOnce(Options(threads, batch));
+        float[] second = TrainOnce(Options(threads, batch));
+        Assert.Equal(first, second);
+        Assert.NotEqual(LeNet5Network.Create(seed: 4).Parameters.ToArray(), first);
+    }
+
+    [Fact]
+    public void OneAndTwoThreads_LearnEquallyWell()
+    {
+        var train = new SyntheticImages(600, seed: 1);
+        var test = new SyntheticImages(200, seed: 2);
+        double[] errors = new double[2];
+        for (int t = 1; t <= 2; t++)
+        {
+            var network = LeNet5Network.Create(seed: 4);
+            using var trainer = new Trainer(network, Options(t, batch: 4, epochs: 3) with { Optimizer = OptimizerKind.Adam, Schedule = LearningRateSchedule.Constant(1e-3f), Distortion = null });
+            errors[t - 1] = trainer.Train(train, test)[^1].TestErrorRate!.Value;
+        }
+        Assert.True(errors[0] < 0.1 && errors[1] < 0.1, $"test errors {errors[0]:P1} (1 thread), {errors[1]:P1} (2 threads)");
+        Assert.True(Math.Abs(errors[0] - errors[1]) < 0.05, $"test errors {errors[0]:P1} vs {errors[1]:P1}");
+    }
+
+    [Fact]
+    public void ResumingFromACheckpoint_EqualsAnUninterruptedRun()
+    {
+        float[] uninterrupted = TrainOnce(Options(2, epochs: 3));
+
+        string checkpoint = Path.Combine(_folder, "run.safetensors");
+        var network = LeNet5Network.Create(seed: 4);
+        using (var trainer = new Trainer(network, Options(2, epochs: 1)))
+            trainer.Train(new SyntheticImages(120, seed: 1), checkpointPath: checkpoint);
+        using var resumed = TrainingCheckpoint.Resume(checkpoint, Options(2, epochs: 3));
+        Assert.Equal(1, resumed.CompletedEpochs);
+        var reports = resumed.Train(new SyntheticImages(120, seed: 1), checkpointPath: checkpoint);
+        Assert.Equal([2, 3], reports.Select(r => r.Epoch));
+        Assert.Equal(uninterrupted, resumed.Network.Parameters.ToArray());
+        // The last checkpoint is also a model file, holding the final weights.
+        Assert.Equal(uninterrupted, ModelFile.Load(checkpoint).Parameters.ToArray());
+    }
+
+    [Theory]
+    [InlineData(OptimizerKind.SgdMomentum)]
+    [InlineData(OptimizerKind.Adam)]
+    public void EveryOptimizer_CheckpointsAndResumesExactly(OptimizerKind optimizer)
+    {
+        TrainingOptions options(int epochs) => Options(1, epochs: epochs) with { Optimizer = optimizer, Schedule = LearningRateSchedule.Constant(optimizer == OptimizerKind.Adam ? 1e-3f : 1e-2f) };
+        float[] uninterrupted = TrainOnce(options(2));
+        string checkpoint = Path.Combine(_folder, $"{optimizer}.safetensors");
+        using (var trainer = new Trainer(LeNet5Network.Create(seed: 4), options(1)))
+            trainer.Train(new SyntheticImages(120, seed: 1), checkpointPath: checkpoint);
+        using var resumed = TrainingCheckpoint.Resume(checkpoint, options(2));
+        resumed.Train(new SyntheticImages(120, seed: 1));
+        Assert.Equal(uninterrupted, resumed.Network.Parameters.ToArray());
+    }
+
+    [Fact]
+    public void ANaNInput_StopsWithTheEpochAndBatch_AndKeepsTheLastCheckpoint()
+    {
+        string checkpoint = Path.Combine(_folder, "good.safetensors");
+        var network = LeNet5Network.Create(seed: 4);
+        using (var trainer = new Trainer(network, Options(1, batch: 1, epochs: 1)))
+            trainer.Train(new SyntheticImages(30, seed: 1), checkpointPath: checkpoint);
+        byte[] before = File.ReadAllBytes(checkpoint);
+
+        using var resumed = TrainingCheckpoint.Resume(checkpoint, Options(1, batch: 1, epochs: 2));
+        var e = Assert.Throws<TrainingDivergedException>(() => resumed.Train(new SyntheticImages(30, seed: 1, poisonLast: true), checkpointPath: checkpoint));
+        Assert.Equal(2, e.Epoch);
+        Assert.InRange(e.Batch, 1, 30);
+        Assert.Contains("epoch 2", e.Message, StringComparison.Ordinal);
+        Assert.Equal(before, File.ReadAllBytes(checkpoint));
+    }
+
+    [Fact]
+    public void Cancellation_StopsBetweenBatches()
+    {
+        using var cancel = new CancellationTokenSource();
+        var network = LeNet5Network.Create(seed: 4);
+        using var trainer = new Trainer(network, Options(1, batch: 1, epochs: 1));
+        var progress = new SynchronousProgress(_ => cancel.Cancel());
+        Assert.Throws<OperationCanceledException>(() => trainer.Train(new SyntheticImages(5000, seed: 1), progress: progress, cancellationToken: cancel.Token));
+        Assert.Equal(0, trainer.CompletedEpochs);
+    }
+
+    [Fact]
+    public void Resume_RejectsAPlainModelFile_AndAnotherOptimizer()
+    {
+        string model = Path.Combine(_folder, "model.safetensors");
+        ModelFile.Save(LeNet5Network.Create(), model);
+        Assert.Throws<SafeTensorsFormatException>(() => TrainingCheckpoint.Resume(model, Options(1)));
+
+        string checkpoint = Path.Combine(_folder, "sdlm.safetensors");
+        using (var trainer = new Trainer(LeNet5Network.Create(seed: 4), Options(1, epochs: 1)))
+            trainer.Train(new SyntheticImages(20, seed: 1), checkpointPath: checkpoint);
+        var e = Assert.Throws<SafeTensorsFormatException>(() => TrainingCheckpoint.Resume(checkpoint, Options(1) with { Optimizer = OptimizerKind.Adam }));
+        Assert.Contains("sdlm", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Modern_TrainsWithAdam()
+    {
+        var network = LeNet5Network.Create(NetworkDefinition.Modern(), seed: 4);
+        using var trainer = new Trainer(network, TrainingOptions.ModernDefault with { Epochs = 3, BatchSize = 8, Threads = 2 });
+        var reports = trainer.Train(new SyntheticImages(600, seed: 1), new SyntheticImages(200, seed: 2));
+        Assert.True(reports[^1].TestErrorRate < 0.1, $"test error {reports[^1].TestErrorRate:P1}");
+    }
+
+    private sealed class SynchronousProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value) => report(value);
+    }
+}
