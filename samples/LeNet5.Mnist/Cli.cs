@@ -1,5 +1,7 @@
 using System.CommandLine;
+using LeNet5.Data;
 using LeNet5.Model;
+using LeNet5.Training;
 
 namespace LeNet5.Mnist;
 
@@ -27,12 +29,60 @@ internal static class Cli
         {
             return body();
         }
-        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException or ArgumentException or FormatException)
+        catch (Exception e) when (IsUserFacing(e))
         {
-            Console.Error.WriteLine($"lenet5: {e.Message}");
-            return Failure;
+            return Report(e);
         }
     }
+
+    /// <inheritdoc cref="Guard"/>
+    public static async Task<int> GuardAsync(Func<Task<int>> body)
+    {
+        try
+        {
+            return await body().ConfigureAwait(false);
+        }
+        catch (Exception e) when (IsUserFacing(e))
+        {
+            return Report(e);
+        }
+    }
+
+    private static bool IsUserFacing(Exception e) => e is IOException or InvalidDataException or UnauthorizedAccessException or ArgumentException
+        or FormatException or TrainingDivergedException or OperationCanceledException or HttpRequestException;
+
+    private static int Report(Exception e)
+    {
+        Console.Error.WriteLine(e is OperationCanceledException ? "lenet5: cancelled; the last completed pass is saved." : $"lenet5: {e.Message}");
+        return Failure;
+    }
+
+    /// <summary>--data DIR.</summary>
+    public static Option<string?> DataOption() => new("--data")
+    {
+        Description = $"The folder holding the four MNIST files (default: ${DataDirectory.EnvironmentVariable}, else a per-user cache folder).",
+    };
+
+    /// <summary>A value that must be positive when given.</summary>
+    public static int? Positive(int? value, string option) => value is <= 0
+        ? throw new ArgumentException($"{option} must be a positive number, not {value}.")
+        : value;
+
+    /// <summary>An option taking one of a few named values.</summary>
+    public static Option<T?> EnumOption<T>(string name, string description, params (string Name, T Value)[] values) where T : struct
+        => new(name)
+        {
+            Description = description,
+            CustomParser = result =>
+            {
+                string text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+                foreach (var (valueName, value) in values)
+                    if (string.Equals(valueName, text, StringComparison.OrdinalIgnoreCase))
+                        return value;
+                result.AddError($"{name} must be {string.Join(", ", values.Select(v => v.Name))}, not '{text}'.");
+                return null;
+            },
+        };
 
     /// <summary>--arch classic|modern.</summary>
     public static Option<Architecture> ArchitectureOption()

@@ -65,6 +65,9 @@ public sealed class Trainer : IDisposable
     /// <summary>The optimiser and its state.</summary>
     public Optimizer Optimizer { get; }
 
+    /// <summary>Raised after each pass (after its evaluation and checkpoint), on the training thread.</summary>
+    public event Action<EpochReport>? EpochCompleted;
+
     /// <summary>Passes finished so far (also after a resume).</summary>
     public int CompletedEpochs { get; private set; }
 
@@ -93,6 +96,7 @@ public sealed class Trainer : IDisposable
             reports.Add(report);
             if (checkpointPath is not null)
                 TrainingCheckpoint.Save(checkpointPath, this);
+            EpochCompleted?.Invoke(report);
         }
         return reports;
     }

@@ -31,8 +31,8 @@ public sealed record TrainingOptions
     /// <summary>The optimiser.</summary>
     public OptimizerKind Optimizer { get; init; } = OptimizerKind.DiagonalLevenbergMarquardt;
 
-    /// <summary>The global learning rate of each pass.</summary>
-    public LearningRateSchedule Schedule { get; init; } = LearningRateSchedule.Paper;
+    /// <summary>The global learning rate of each pass (default: the paper's, times <see cref="PaperRateScale"/>).</summary>
+    public LearningRateSchedule Schedule { get; init; } = LearningRateSchedule.Paper.Scaled(PaperRateScale);
 
     /// <summary>µ of the Levenberg-Marquardt step η/(µ + h_kk) (the paper: 0.02).</summary>
     public float Mu { get; init; } = 0.02f;
@@ -46,7 +46,14 @@ public sealed record TrainingOptions
     /// <summary>Momentum of <see cref="OptimizerKind.SgdMomentum"/>.</summary>
     public float Momentum { get; init; } = 0.9f;
 
-    /// <summary>The paper's recipe for Classic: SDLM, one pattern at a time, its learning-rate schedule, 20 passes.</summary>
+    /// <summary>
+    /// The factor the paper's printed learning rates need here to train (see README): with h_kk estimated as the
+    /// average Gauss-Newton second derivative and µ = 0.02, the printed rates give steps of up to η/µ = 0.025
+    /// to every weight whose curvature is still small, which saturates the network in the first pass.
+    /// </summary>
+    public const float PaperRateScale = 0.03f;
+
+    /// <summary>The paper's recipe for Classic: SDLM, one pattern at a time, its learning-rate schedule (times <see cref="PaperRateScale"/>), 20 passes.</summary>
     public static TrainingOptions PaperClassic { get; } = new();
 
     /// <summary>A recipe for Modern: Adam at 0.001, halved every 4 passes, minibatches of 64, 20 passes.</summary>

@@ -1,0 +1,58 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using LeNet5.Data;
+using LeNet5.Mnist.Data;
+using LeNet5.Serialization;
+using LeNet5.Training;
+
+namespace LeNet5.Mnist;
+
+/// <summary><c>lenet5 eval --model FILE</c>: test error, the confusion matrix, per-class error and the most confident mistakes.</summary>
+internal static class EvalCommand
+{
+    public static Command Create()
+    {
+        var model = new Option<FileInfo>("--model") { Description = "A weights file (.safetensors).", Required = true };
+        var data = Cli.DataOption();
+        var testLimit = new Option<int?>("--test-limit") { Description = "Evaluate on only the first N test images." };
+        var command = new Command("eval", "Evaluate a model on the MNIST test set.") { model, data, testLimit };
+        command.SetAction((result, cancellationToken) => Cli.GuardAsync(async () =>
+        {
+            var network = ModelFile.Load(result.GetValue(model)!.FullName);
+            int? limit = Cli.Positive(result.GetValue(testLimit), "--test-limit");
+            string folder = await MnistFiles.EnsureAsync(result.GetValue(data), Cli.DownloadProgress(), cancellationToken).ConfigureAwait(false);
+            var test = MnistDataset.LoadTest(folder, limit);
+            var evaluation = Evaluator.Evaluate(network, test);
+            Console.Write(Render(evaluation));
+            return 0;
+        }));
+        return command;
+    }
+
+    internal static string Render(EvaluationResult evaluation)
+    {
+        var text = new StringBuilder();
+        var c = CultureInfo.InvariantCulture;
+        text.AppendLine(c, $"test error {evaluation.ErrorRate * 100:F2} % ({evaluation.Errors} of {evaluation.Count:N0})");
+        text.AppendLine("confusion matrix (rows: true class, columns: predicted)");
+        text.Append("     ");
+        for (int p = 0; p < 10; p++)
+            text.Append(c, $"{p,6}");
+        text.AppendLine("   error");
+        for (int t = 0; t < 10; t++)
+        {
+            text.Append(c, $"{t,5}");
+            for (int p = 0; p < 10; p++)
+                text.Append(c, $"{evaluation.Confusion[t, p],6}");
+            text.AppendLine(c, $"  {evaluation.ClassErrorRate(t) * 100,5:F2} %");
+        }
+        if (evaluation.MostConfidentMistakes.Count > 0)
+        {
+            text.AppendLine("most confident mistakes (test index: true → predicted, margin)");
+            foreach (var m in evaluation.MostConfidentMistakes)
+                text.AppendLine(c, $"  {m.Index,5}: {m.Label} → {m.Predicted}  {m.Margin:G4}");
+        }
+        return text.ToString();
+    }
+}

@@ -1,0 +1,83 @@
+using System.CommandLine;
+using System.Globalization;
+using LeNet5.Data;
+using LeNet5.Mnist.Data;
+using LeNet5.Model;
+using LeNet5.Network;
+using LeNet5.Training;
+
+namespace LeNet5.Mnist;
+
+/// <summary>
+/// <c>lenet5 train</c>: with no options, the paper's recipe (Classic, SDLM one pattern at a time, 20 passes)
+/// on MNIST. Prints a line per pass and writes the model (with the optimiser's state, so
+/// <c>--resume</c> can continue it) after every pass.
+/// </summary>
+internal static class TrainCommand
+{
+    public static Command Create()
+    {
+        var data = Cli.DataOption();
+        var arch = Cli.ArchitectureOption();
+        var epochs = new Option<int?>("--epochs") { Description = "Passes through the training set (default 20)." };
+        var batchSize = new Option<int?>("--batch-size") { Description = "Images per update (default: 1 for classic, the paper's; 64 for modern)." };
+        var threads = new Option<int>("--threads") { Description = "Worker threads for a minibatch (default: all cores).", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var seed = new Option<int>("--seed") { Description = "Seed of the initialisation, shuffles and distortions.", DefaultValueFactory = _ => 1 };
+        var distort = new Option<bool>("--distort") { Description = "Random planar affine distortions of the training images (Section III-C)." };
+        var trainLimit = new Option<int?>("--train-limit") { Description = "Use only the first N training images." };
+        var testLimit = new Option<int?>("--test-limit") { Description = "Evaluate on only the first N test images." };
+        var output = new Option<FileInfo?>("--out") { Description = "Where to write the model (default lenet5-<arch>.safetensors)." };
+        var optimizer = Cli.EnumOption<OptimizerKind>("--optimizer", "sdlm (the paper's), sgd or adam (default: sdlm for classic, adam for modern).",
+            ("sdlm", OptimizerKind.DiagonalLevenbergMarquardt), ("sgd", OptimizerKind.SgdMomentum), ("adam", OptimizerKind.Adam));
+        var rateScale = new Option<float?>("--lr-scale") { Description = "Multiply every learning rate of the schedule by this factor." };
+        var resume = new Option<bool>("--resume") { Description = "Continue the run saved in --out instead of starting afresh." };
+        var command = new Command("train", "Train LeNet-5 on MNIST.")
+        {
+            data, arch, epochs, batchSize, threads, seed, distort, trainLimit, testLimit, output, optimizer, rateScale, resume,
+        };
+        command.SetAction((result, cancellationToken) => Cli.GuardAsync(async () =>
+        {
+            Architecture architecture = result.GetValue(arch);
+            var defaults = architecture == Architecture.Classic ? TrainingOptions.PaperClassic : TrainingOptions.ModernDefault;
+            var options = defaults with
+            {
+                Epochs = result.GetValue(epochs) ?? defaults.Epochs,
+                BatchSize = result.GetValue(batchSize) ?? defaults.BatchSize,
+                Threads = result.GetValue(threads),
+                Seed = result.GetValue(seed),
+                Optimizer = result.GetValue(optimizer) ?? defaults.Optimizer,
+                Distortion = result.GetValue(distort) ? DistortionOptions.Default : null,
+            };
+            if (options.Optimizer != defaults.Optimizer)
+                options = options with { Schedule = LearningRateSchedule.Constant(options.Optimizer == OptimizerKind.Adam ? 1e-3f : 1e-2f) };
+            if (result.GetValue(rateScale) is { } scale)
+                options = options with { Schedule = options.Schedule.Scaled(scale) };
+            options.Validate();
+            int? trainCount = Cli.Positive(result.GetValue(trainLimit), "--train-limit");
+            int? testCount = Cli.Positive(result.GetValue(testLimit), "--test-limit");
+            string path = result.GetValue(output)?.FullName ?? Path.GetFullPath($"lenet5-{architecture.ToString().ToLowerInvariant()}.safetensors");
+
+            string folder = await MnistFiles.EnsureAsync(result.GetValue(data), Cli.DownloadProgress(), cancellationToken).ConfigureAwait(false);
+            var train = MnistDataset.LoadTraining(folder, trainCount);
+            var test = MnistDataset.LoadTest(folder, testCount);
+
+            using var trainer = result.GetValue(resume)
+                ? TrainingCheckpoint.Resume(path, options)
+                : new Trainer(LeNet5Network.Create(architecture == Architecture.Classic ? NetworkDefinition.Classic : NetworkDefinition.Modern(), options.Seed), options);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"LeNet-5 {architecture}: {train.Count:N0} training and {test.Count:N0} test images from {folder}; {options.Optimizer}, batch {options.BatchSize}, {options.Threads} thread(s), seed {options.Seed}{(options.Distortion is null ? "" : ", distorted")}"));
+            var bar = new ProgressBar();
+            trainer.EpochCompleted += report =>
+            {
+                bar.Clear();
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"epoch {report.Epoch,2}/{options.Epochs}  loss {report.TrainLoss,8:F4}  test error {report.TestErrorRate * 100,5:F2} %  {report.Seconds,6:F1} s  {report.ImagesPerSecond,8:N0} images/s  lr {report.LearningRate:G3}"));
+            };
+            trainer.Train(train, test, bar, cancellationToken, path);
+            bar.Clear();
+            Console.WriteLine($"model written to {path}");
+            return 0;
+        }));
+        return command;
+    }
+}
