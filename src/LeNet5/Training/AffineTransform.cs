@@ -9,7 +9,7 @@ namespace LeNet5.Training;
 internal readonly record struct AffineTransform(float A, float B, float C, float D, float Tx, float Ty)
 {
     /// <summary>The centre of the field on either axis, (Side − 1)/2.</summary>
-    public const float Centre = (Preprocessing.Side - 1) / 2f;
+    public const float Centre = (Preprocessing.InputSide - 1) / 2f;
 
     /// <summary>The map that moves nothing.</summary>
     public static AffineTransform Identity => new(1, 0, 0, 1, 0, 0);

@@ -10,7 +10,7 @@ namespace LeNet5.Training;
 /// </summary>
 public static class Distortion
 {
-    private const int Side = Preprocessing.Side;
+    private const int Side = Preprocessing.InputSide;
     private const int Pixels = Side * Side;
 
     /// <summary>

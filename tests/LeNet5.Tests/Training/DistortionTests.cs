@@ -9,7 +9,7 @@ namespace LeNet5.Tests.Training;
 /// </summary>
 public class DistortionTests
 {
-    private const int Side = Preprocessing.Side;
+    private const int Side = Preprocessing.InputSide;
     private const float Background = Preprocessing.Background;
     private const float Ink = 1.175f;
 
