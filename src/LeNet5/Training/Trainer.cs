@@ -84,8 +84,6 @@ public sealed class Trainer : IDisposable
         ArgumentNullException.ThrowIfNull(train);
         if (train.Count == 0)
             throw new ArgumentException("The training set is empty.", nameof(train));
-        if (_order.Length != train.Count)
-            _order = new int[train.Count];
         var reports = new List<EpochReport>();
         for (int epoch = CompletedEpochs; epoch < _options.Epochs; epoch++)
         {
@@ -101,9 +99,11 @@ public sealed class Trainer : IDisposable
         return reports;
     }
 
-    private (double Loss, double Seconds) RunEpoch(ILabeledImages train, int epoch, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
+    internal (double Loss, double Seconds) RunEpoch(ILabeledImages train, int epoch, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
+        if (_order.Length != train.Count)
+            _order = new int[train.Count];
         Shuffle(_order, new Random(Mix(_options.Seed, epoch, 1)));
         float rate = _options.Schedule.RateAt(epoch);
         if (_options.Distortion is not null)
@@ -150,7 +150,8 @@ public sealed class Trainer : IDisposable
             }
         }
         _currentTrain = null;
-        if (!float.IsFinite(TensorPrimitives.Sum<float>(parameters)) || TensorPrimitives.IndexOfMaxMagnitude(parameters) is var at && !float.IsFinite(parameters[at]))
+        // A NaN or an infinity anywhere makes the sum non-finite.
+        if (!float.IsFinite(TensorPrimitives.Sum<float>(parameters)))
             throw new TrainingDivergedException(epoch + 1, 0, "a weight is not finite");
         return (totalLoss / _order.Length, clock.Elapsed.TotalSeconds);
     }
