@@ -115,6 +115,10 @@ public sealed class DatasetDownloaderTests : IAsyncLifetime
         Assert.Contains($"{mirrors[2]}{_file.CompressedName}: ", ex.Message, StringComparison.Ordinal);
         Assert.Contains($"{mirrors[3]}{_file.CompressedName}: request failed", ex.Message, StringComparison.Ordinal);
         Assert.Contains($"copy the files (raw or .gz) into {_data.Path}, or point --data or LENET5_DATA", ex.Message, StringComparison.Ordinal);
+
+        string fresh = _data.File("fresh");
+        await Assert.ThrowsAsync<DatasetUnavailableException>(() => new DatasetDownloader(_http, mirrors).EnsureAsync([_file], fresh, null, Token));
+        Assert.False(Directory.Exists(fresh));
     }
 
     [Fact]
