@@ -140,15 +140,25 @@ public sealed class DatasetDownloader
         ArgumentException.ThrowIfNullOrEmpty(directory);
         directory = Path.GetFullPath(directory);
         var missing = files.Where(f => f.Find(directory) is null).ToList();
-        while (missing.Count > 0)
+        bool existed = Directory.Exists(directory);
+        try
         {
-            List<string> failures = await TryDownloadAsync(missing[0], directory, progress, cancellationToken).ConfigureAwait(false);
-            if (failures.Count > 0)
+            while (missing.Count > 0)
             {
-                throw Unavailable(directory, missing, failures);
-            }
+                List<string> failures = await TryDownloadAsync(missing[0], directory, progress, cancellationToken).ConfigureAwait(false);
+                if (failures.Count > 0)
+                {
+                    throw Unavailable(directory, missing, failures);
+                }
 
-            missing.RemoveAt(0);
+                missing.RemoveAt(0);
+            }
+        }
+        catch when (!existed && Directory.Exists(directory) && !Directory.EnumerateFileSystemEntries(directory).Any())
+        {
+            // A folder made for a download that brought nothing is not left behind either.
+            Directory.Delete(directory);
+            throw;
         }
     }
 
