@@ -1,5 +1,6 @@
 using System.CommandLine;
 using LeNet5.Data;
+using LeNet5.Mnist.Data;
 using LeNet5.Model;
 using LeNet5.Training;
 
@@ -62,6 +63,19 @@ internal static class Cli
     {
         Description = $"The folder holding the four MNIST files (default: ${DataDirectory.EnvironmentVariable}, else a per-user cache folder).",
     };
+
+    /// <summary>The MNIST folder, downloading what is missing (progress on stderr); a failure becomes one explaining line.</summary>
+    public static async Task<string> EnsureMnistAsync(string? dataDir, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await MnistFiles.EnsureAsync(dataDir, ConsoleDownloadProgress.ForStandardError(), cancellationToken).ConfigureAwait(false);
+        }
+        catch (DatasetUnavailableException e)
+        {
+            throw new IOException(MnistFiles.Explain(e, dataDir), e);
+        }
+    }
 
     /// <summary>A value that must be positive when given.</summary>
     public static int? Positive(int? value, string option) => value is <= 0

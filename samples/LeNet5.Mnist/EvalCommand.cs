@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using LeNet5.Data;
-using LeNet5.Mnist.Data;
 using LeNet5.Serialization;
 using LeNet5.Training;
 
@@ -21,7 +20,7 @@ internal static class EvalCommand
         {
             var network = ModelFile.Load(result.GetValue(model)!.FullName);
             int? limit = Cli.Positive(result.GetValue(testLimit), "--test-limit");
-            string folder = await MnistFiles.EnsureAsync(result.GetValue(data), Cli.DownloadProgress(), cancellationToken).ConfigureAwait(false);
+            string folder = await Cli.EnsureMnistAsync(result.GetValue(data), cancellationToken).ConfigureAwait(false);
             var test = MnistDataset.LoadTest(folder, limit);
             var evaluation = Evaluator.Evaluate(network, test);
             Console.Write(Render(evaluation));

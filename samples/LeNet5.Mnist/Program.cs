@@ -1,10 +1,13 @@
 using System.CommandLine;
 using LeNet5.Mnist;
+using LeNet5.Mnist.Data;
 
-var root = new RootCommand("LeNet-5 (LeCun et al., 1998) on MNIST: inspect, predict.")
+var root = new RootCommand("LeNet-5 (LeCun et al., 1998) on MNIST: train, evaluate, predict, inspect.")
 {
-    SummaryCommand.Create(),
+    TrainCommand.Create(),
+    EvalCommand.Create(),
     PredictCommand.Create(),
-
+    SummaryCommand.Create(),
+    DownloadCommand.Create(),
 };
 return Cli.Run(root, args);

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using LeNet5.Data;
-using LeNet5.Mnist.Data;
 using LeNet5.Model;
 using LeNet5.Network;
 using LeNet5.Training;
@@ -57,7 +56,7 @@ internal static class TrainCommand
             int? testCount = Cli.Positive(result.GetValue(testLimit), "--test-limit");
             string path = result.GetValue(output)?.FullName ?? Path.GetFullPath($"lenet5-{architecture.ToString().ToLowerInvariant()}.safetensors");
 
-            string folder = await MnistFiles.EnsureAsync(result.GetValue(data), Cli.DownloadProgress(), cancellationToken).ConfigureAwait(false);
+            string folder = await Cli.EnsureMnistAsync(result.GetValue(data), cancellationToken).ConfigureAwait(false);
             var train = MnistDataset.LoadTraining(folder, trainCount);
             var test = MnistDataset.LoadTest(folder, testCount);
 

@@ -98,7 +98,7 @@ public class MnistDatasetTests(RealMnistFixture mnist) : IClassFixture<RealMnist
                 for (int column = 0; column < 32; column++)
                 {
                     bool border = row < 2 || row >= 30 || column < 2 || column >= 30;
-                    float expected = border ? -0.1f : -0.1f + (1.275f * pixels[((row - 2) * 28) + column - 2] / 255f);
+                    float expected = border ? -0.1f : (float)(-0.1 + (1.275 * pixels[((row - 2) * 28) + column - 2] / 255));
                     Assert.Equal(expected, input[(row * 32) + column]);
                 }
             }
