@@ -20,7 +20,13 @@ namespace LeNet5.Data;
 /// is read. For a gzipped one, the claim is first bounded by what deflate can expand the compressed bytes to
 /// (at most 1032:1), then the decompressed length is checked while streaming: a short stream is reported as
 /// truncated, and once the last element is read one more byte is requested, so a file that goes on is reported
-/// at its first byte too many.
+/// at its first byte too many. .NET's gzip decoder checks the CRC-32 when the trailer is there but neither
+/// requires the trailer nor rejects bytes after it, so for a seekable gzipped stream the trailer's ISIZE (its last
+/// four bytes, the decompressed length mod 2^32) must match too; a multi-member gzip is therefore rejected.
+/// </para>
+/// <para>
+/// When the claimed length cannot be corroborated before reading (a non-seekable stream, or a gzip trailer that
+/// disagrees), <see cref="ReadAll{T}"/> grows its array as the data really arrives instead of allocating the claim.
 /// </para>
 /// </remarks>
 public sealed class IdxReader : IDisposable
