@@ -54,7 +54,15 @@ internal static class Cli
 
     private static int Report(Exception e)
     {
-        Console.Error.WriteLine(e is OperationCanceledException ? "lenet5: cancelled; the last completed pass is saved." : $"lenet5: {e.Message}");
+        string message = e switch
+        {
+            OperationCanceledException => "cancelled; the last completed pass is saved.",
+            // "X must be … (Parameter 'X')\nActual value was V." on one line: "X must be …; got V."
+            ArgumentOutOfRangeException { ActualValue: { } value } range =>
+                $"{range.Message.Split('\n')[0].Replace($" (Parameter '{range.ParamName}')", "", StringComparison.Ordinal).TrimEnd('.')}; got {value}.",
+            _ => e.Message.ReplaceLineEndings(" "),
+        };
+        Console.Error.WriteLine($"lenet5: {message}");
         return Failure;
     }
 

@@ -5,19 +5,8 @@ namespace LeNet5.Tests;
 /// <summary>Shared helpers: seeded random data, tolerance checks that print the worst element, and the SIMD widths to force.</summary>
 internal static class TestUtil
 {
-    /// <summary>The folder holding LeNet5.sln, found by walking up from the test assembly.</summary>
-    public static string RepositoryRoot { get; } = FindRepositoryRoot();
-
     /// <summary>The committed fixtures written by tools/make_reference.py (PyTorch).</summary>
     public static string ReferenceData(string file) => Path.Combine(AppContext.BaseDirectory, "TestData", "reference", file);
-
-    private static string FindRepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-            if (File.Exists(Path.Combine(directory.FullName, "LeNet5.sln")))
-                return directory.FullName;
-        throw new InvalidOperationException($"No LeNet5.sln above {AppContext.BaseDirectory}.");
-    }
 
     public static float[] RandomFloats(Random random, int length, double scale = 1)
     {

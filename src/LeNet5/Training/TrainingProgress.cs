@@ -41,7 +41,9 @@ public sealed class TrainingDivergedException : Exception
 
     /// <summary>Creates the exception for pass <paramref name="epoch"/> and batch <paramref name="batch"/> (both from 1).</summary>
     public TrainingDivergedException(int epoch, int batch, string what)
-        : base($"Training diverged: {what} in epoch {epoch}, batch {batch}. Try a smaller learning rate.")
+        : base(batch > 0
+            ? $"Training diverged: {what} in epoch {epoch}, batch {batch}. Try a smaller learning rate."
+            : $"Training diverged: {what} at the end of epoch {epoch}. Try a smaller learning rate.")
     {
         Epoch = epoch;
         Batch = batch;

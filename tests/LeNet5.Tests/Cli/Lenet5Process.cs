@@ -7,19 +7,23 @@ internal static class Lenet5Process
 {
     public sealed record Result(int ExitCode, string Output, string Error);
 
-    public static Result Run(params string[] arguments)
+    public static Result Run(params string[] arguments) => RunWith(new Dictionary<string, string>(), arguments);
+
+    public static Result RunWith(IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
 #if DEBUG
         const string Configuration = "Debug";
 #else
         const string Configuration = "Release";
 #endif
-        string dll = Path.Combine(TestUtil.RepositoryRoot, "samples", "LeNet5.Mnist", "bin", Configuration, "net10.0", "LeNet5.Mnist.dll");
+        string dll = Path.Combine(TestPaths.RepositoryRoot, "samples", "LeNet5.Mnist", "bin", Configuration, "net10.0", "LeNet5.Mnist.dll");
         Assert.True(File.Exists(dll), $"The sample is not built: {dll}");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(dll);
         foreach (string argument in arguments)
             start.ArgumentList.Add(argument);
+        foreach (var (name, value) in environment)
+            start.Environment[name] = value;
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();

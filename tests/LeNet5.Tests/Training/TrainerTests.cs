@@ -1,3 +1,4 @@
+using LeNet5.Data;
 using LeNet5.Model;
 using LeNet5.Network;
 using LeNet5.Serialization;
@@ -113,10 +114,12 @@ public sealed class TrainerTests : IDisposable
     {
         using var cancel = new CancellationTokenSource();
         var network = LeNet5Network.Create(seed: 4);
-        using var trainer = new Trainer(network, Options(1, batch: 1, epochs: 1));
-        var progress = new SynchronousProgress(_ => cancel.Cancel());
-        Assert.Throws<OperationCanceledException>(() => trainer.Train(new SyntheticImages(5000, seed: 1), progress: progress, cancellationToken: cancel.Token));
+        using var trainer = new Trainer(network, Options(1, batch: 1, epochs: 1) with { Distortion = null });
+        // The 100th batch read cancels; the batch in hand still completes, then the trainer stops.
+        var data = new CancellingImages(new SyntheticImages(500, seed: 1), cancel, afterReads: 100);
+        Assert.Throws<OperationCanceledException>(() => trainer.Train(data, cancellationToken: cancel.Token));
         Assert.Equal(0, trainer.CompletedEpochs);
+        Assert.InRange(data.Reads, 100, 101);
     }
 
     [Fact]
@@ -140,6 +143,35 @@ public sealed class TrainerTests : IDisposable
         using var trainer = new Trainer(network, TrainingOptions.ModernDefault with { Epochs = 3, BatchSize = 8, Threads = 2 });
         var reports = trainer.Train(new SyntheticImages(600, seed: 1), new SyntheticImages(200, seed: 2));
         Assert.True(reports[^1].TestErrorRate < 0.1, $"test error {reports[^1].TestErrorRate:P1}");
+    }
+
+    [Fact]
+    public void RealMnist_ClassicWithSdlm_LearnsFromAFewThousandImages()
+    {
+        // 5,000 training images, two passes, one pattern at a time; the first 1,000 test images.
+        var train = MnistDataset.LoadTraining(TestPaths.MnistDirectory, 5000);
+        var test = MnistDataset.LoadTest(TestPaths.MnistDirectory, 1000);
+        var network = LeNet5Network.Create(seed: 1);
+        var options = TrainingOptions.PaperClassic with { Epochs = 2, Threads = 1, Seed = 1, Schedule = LearningRateSchedule.Paper.Scaled(3 * TrainingOptions.PaperRateScale) };
+        using var trainer = new Trainer(network, options);
+        var reports = trainer.Train(train, test);
+        Assert.True(reports[^1].TestErrorRate < 0.08, $"test error {reports[^1].TestErrorRate:P2} after two passes over 5,000 images");
+    }
+
+    private sealed class CancellingImages(ILabeledImages inner, CancellationTokenSource cancel, int afterReads) : ILabeledImages
+    {
+        public int Reads { get; private set; }
+
+        public int Count => inner.Count;
+
+        public void CopyInputs(ReadOnlySpan<int> indices, Span<float> destination)
+        {
+            if (++Reads == afterReads)
+                cancel.Cancel();
+            inner.CopyInputs(indices, destination);
+        }
+
+        public int Label(int index) => inner.Label(index);
     }
 
     private sealed class SynchronousProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>

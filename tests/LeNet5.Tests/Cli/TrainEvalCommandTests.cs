@@ -1,0 +1,68 @@
+namespace LeNet5.Tests.Cli;
+
+/// <summary><c>lenet5 train</c> and <c>lenet5 eval</c> on the real MNIST, kept to a few hundred images.</summary>
+public sealed class TrainEvalCommandTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("lenet5-cli-train-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [Fact]
+    public void Train_ThenEval_OnAFewImages()
+    {
+        string model = Path.Combine(_folder, "model.safetensors");
+        var train = Lenet5Process.Run("train", "--data", TestPaths.MnistDirectory, "--epochs", "2", "--train-limit", "300", "--test-limit", "200", "--out", model);
+        Assert.True(train.ExitCode == 0, train.Error);
+        string[] epochs = train.Output.Split('\n').Where(l => l.StartsWith("epoch", StringComparison.Ordinal)).ToArray();
+        Assert.Equal(2, epochs.Length);
+        Assert.Contains("test error", epochs[1], StringComparison.Ordinal);
+        Assert.Contains("images/s", epochs[1], StringComparison.Ordinal);
+        Assert.True(File.Exists(model));
+
+        var eval = Lenet5Process.Run("eval", "--model", model, "--data", TestPaths.MnistDirectory, "--test-limit", "200");
+        Assert.True(eval.ExitCode == 0, eval.Error);
+        Assert.Contains("test error", eval.Output, StringComparison.Ordinal);
+        Assert.Contains("of 200", eval.Output, StringComparison.Ordinal);
+        Assert.Contains("confusion matrix", eval.Output, StringComparison.Ordinal);
+
+        // The checkpoint continues: two more passes to 4.
+        var resumed = Lenet5Process.Run("train", "--data", TestPaths.MnistDirectory, "--epochs", "4", "--train-limit", "300", "--test-limit", "200", "--out", model, "--resume");
+        Assert.True(resumed.ExitCode == 0, resumed.Error);
+        Assert.Equal(["epoch  3/4", "epoch  4/4"], resumed.Output.Split('\n').Where(l => l.StartsWith("epoch", StringComparison.Ordinal)).Select(l => l[..10]));
+    }
+
+    [Fact]
+    public void ARunawayLearningRate_StopsWithOneLine_NamingTheEpoch()
+    {
+        string model = Path.Combine(_folder, "nan.safetensors");
+        // Adam's steps are about the learning rate, so 3e35 per step overflows the weights within 2,000 steps.
+        var result = Lenet5Process.Run("train", "--data", TestPaths.MnistDirectory, "--epochs", "1", "--train-limit", "2000", "--test-limit", "10",
+            "--optimizer", "adam", "--lr-scale", "3e38", "--out", model);
+        Lenet5Process.AssertCleanFailure(result, "diverged", "epoch 1");
+        Assert.False(File.Exists(model));
+    }
+
+    [Theory]
+    [InlineData("--epochs", "0")]
+    [InlineData("--batch-size", "-3")]
+    [InlineData("--threads", "0")]
+    [InlineData("--arch", "lenet7")]
+    [InlineData("--optimizer", "rmsprop")]
+    [InlineData("--train-limit", "0")]
+    public void BadOptions_AreOneLine(string option, string value)
+        => Lenet5Process.AssertCleanFailure(Lenet5Process.Run("train", "--data", TestPaths.MnistDirectory, option, value), value);
+
+    [Fact]
+    public void MissingData_Offline_SaysWhatIsMissingAndWhere()
+    {
+        string empty = Path.Combine(_folder, "no-data");
+        // A mirror on a closed local port fails at once, so the test never waits on a network.
+        var environment = new Dictionary<string, string> { ["LENET5_MNIST_MIRRORS"] = "http://127.0.0.1:9/" };
+        var result = Lenet5Process.RunWith(environment, "eval", "--model", TestUtil.ReferenceData("classic.safetensors"), "--data", empty);
+        Assert.NotEqual(0, result.ExitCode);
+        string last = result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1];
+        Assert.Contains("no-data", last, StringComparison.Ordinal);
+        Assert.Contains("t10k-images", last, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.Error, StringComparison.Ordinal);
+    }
+}
