@@ -173,9 +173,4 @@ public sealed class TrainerTests : IDisposable
 
         public int Label(int index) => inner.Label(index);
     }
-
-    private sealed class SynchronousProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
-    {
-        public void Report(TrainingProgress value) => report(value);
-    }
 }
