@@ -8,12 +8,7 @@ internal sealed class SoftmaxCrossEntropyLoss : ILossHead
 {
     public float Loss(ReadOnlySpan<float> output, int label, Span<float> gradient)
     {
-        double max = double.NegativeInfinity;
-        for (int i = 0; i < output.Length; i++)
-            max = Math.Max(max, output[i]);
-        double total = 0;
-        for (int i = 0; i < output.Length; i++)
-            total += Math.Exp(output[i] - max);
+        var (max, total) = ShiftedSum(output);
         for (int i = 0; i < output.Length; i++)
             gradient[i] = (float)((Math.Exp(output[i] - max) / total) - (i == label ? 1 : 0));
         return (float)(max + Math.Log(total) - output[label]);
@@ -32,17 +27,24 @@ internal sealed class SoftmaxCrossEntropyLoss : ILossHead
     /// <summary>d²E/dz_i² = p_i·(1 − p_i), the diagonal of the softmax cross-entropy Hessian (which is its own Gauss-Newton matrix).</summary>
     public void Curvature(ReadOnlySpan<float> output, int label, Span<float> curvature)
     {
+        var (max, total) = ShiftedSum(output);
+        for (int i = 0; i < output.Length; i++)
+        {
+            double p = Math.Exp(output[i] - max) / total;
+            curvature[i] = (float)(p * (1 - p));
+        }
+    }
+
+    /// <summary>The largest logit m and Σ_i e^(z_i − m): the softmax without overflow, in double.</summary>
+    private static (double Max, double Total) ShiftedSum(ReadOnlySpan<float> output)
+    {
         double max = double.NegativeInfinity;
         for (int i = 0; i < output.Length; i++)
             max = Math.Max(max, output[i]);
         double total = 0;
         for (int i = 0; i < output.Length; i++)
             total += Math.Exp(output[i] - max);
-        for (int i = 0; i < output.Length; i++)
-        {
-            double p = Math.Exp(output[i] - max) / total;
-            curvature[i] = (float)(p * (1 - p));
-        }
+        return (max, total);
     }
 
     public int Predict(ReadOnlySpan<float> output)
