@@ -35,6 +35,21 @@ public sealed class LearningRateSchedule
     /// <summary>This schedule with every rate multiplied by <paramref name="factor"/>.</summary>
     public LearningRateSchedule Scaled(float factor) => new(_steps.Select(s => (s.Epochs, s.Rate * factor)), Final * factor);
 
+    /// <summary>This schedule with the first pass at <paramref name="rate"/> and every later pass unchanged.</summary>
+    public LearningRateSchedule WithFirstEpochRate(float rate)
+    {
+        var later = new List<(int Epochs, float Rate)>();
+        int toSkip = 1;
+        foreach (var (epochs, stepRate) in _steps)
+        {
+            int skipped = Math.Min(toSkip, epochs);
+            toSkip -= skipped;
+            if (epochs > skipped)
+                later.Add((epochs - skipped, stepRate));
+        }
+        return new([(1, rate), .. later], Final);
+    }
+
     /// <summary>The rate of pass <paramref name="epoch"/> (0-based).</summary>
     public float RateAt(int epoch)
     {

@@ -31,8 +31,8 @@ public sealed record TrainingOptions
     /// <summary>The optimiser.</summary>
     public OptimizerKind Optimizer { get; init; } = OptimizerKind.DiagonalLevenbergMarquardt;
 
-    /// <summary>The global learning rate of each pass (default: the paper's, times <see cref="PaperRateScale"/>).</summary>
-    public LearningRateSchedule Schedule { get; init; } = LearningRateSchedule.Paper.Scaled(PaperRateScale);
+    /// <summary>The global learning rate of each pass (default: <see cref="PaperSchedule"/>).</summary>
+    public LearningRateSchedule Schedule { get; init; } = PaperSchedule;
 
     /// <summary>µ of the Levenberg-Marquardt step η/(µ + h_kk) (the paper: 0.02).</summary>
     public float Mu { get; init; } = 0.02f;
@@ -47,13 +47,28 @@ public sealed record TrainingOptions
     public float Momentum { get; init; } = 0.9f;
 
     /// <summary>
-    /// The factor the paper's printed learning rates need here to train (see README): with h_kk estimated as the
-    /// average Gauss-Newton second derivative and µ = 0.02, the printed rates give steps of up to η/µ = 0.025
-    /// to every weight whose curvature is still small, which saturates the network in the first pass.
+    /// The factor the paper's printed learning rates need here from the second pass on (see README, "The learning
+    /// rates"). With h_kk estimated as the average Gauss-Newton second derivative and µ = 0.02, the printed rates
+    /// give steps of up to η/µ = 0.025 to every weight whose curvature is below µ, which after one pass is still
+    /// most of C1, C3 and C5: the weights grow tenfold and the network saturates.
     /// </summary>
-    public const float PaperRateScale = 0.03f;
+    public const float PaperRateScale = 0.1f;
 
-    /// <summary>The paper's recipe for Classic: SDLM, one pattern at a time, its learning-rate schedule (times <see cref="PaperRateScale"/>), 20 passes.</summary>
+    /// <summary>
+    /// The factor for the first pass. At the initial weights the units are nearly linear and their outputs small,
+    /// so the curvature estimated before the first pass is 100 to 1,000 times smaller than after it and every step
+    /// is bounded by µ alone; the first pass therefore runs at a third of the later scale.
+    /// </summary>
+    public const float PaperFirstPassRateScale = 0.03f;
+
+    /// <summary>
+    /// The paper's schedule (<see cref="LearningRateSchedule.Paper"/>) as it trains here: every rate times
+    /// <see cref="PaperRateScale"/>, the first pass's times <see cref="PaperFirstPassRateScale"/>.
+    /// </summary>
+    public static LearningRateSchedule PaperSchedule { get; } = LearningRateSchedule.Paper.Scaled(PaperRateScale)
+        .WithFirstEpochRate(LearningRateSchedule.Paper.RateAt(0) * PaperFirstPassRateScale);
+
+    /// <summary>The paper's recipe for Classic: SDLM, one pattern at a time, its learning-rate schedule (<see cref="PaperSchedule"/>), 20 passes.</summary>
     public static TrainingOptions PaperClassic { get; } = new();
 
     /// <summary>A recipe for Modern: Adam at 0.001, halved every 4 passes, minibatches of 64, 20 passes.</summary>

@@ -18,6 +18,31 @@ public class OptimizerTests
     }
 
     [Fact]
+    public void WithFirstEpochRate_ReplacesOnlyThePassItNames()
+    {
+        var warmed = LearningRateSchedule.Paper.WithFirstEpochRate(0.125f);
+        Assert.Equal(0.125f, warmed.RateAt(0));
+        for (int epoch = 1; epoch < 25; epoch++)
+            Assert.Equal(LearningRateSchedule.Paper.RateAt(epoch), warmed.RateAt(epoch));
+
+        // A schedule of one constant rate, and one whose first step lasts a single pass.
+        var constant = LearningRateSchedule.Constant(0.5f).WithFirstEpochRate(0.25f);
+        Assert.Equal([0.25f, 0.5f, 0.5f], [constant.RateAt(0), constant.RateAt(1), constant.RateAt(2)]);
+        var single = new LearningRateSchedule([(1, 3f), (2, 2f)], 1f).WithFirstEpochRate(4f);
+        Assert.Equal([4f, 2f, 2f, 1f], [single.RateAt(0), single.RateAt(1), single.RateAt(2), single.RateAt(3)]);
+    }
+
+    [Fact]
+    public void PaperClassicSchedule_IsThePrintedOneScaled_WithAGentlerFirstPass()
+    {
+        float[] printed = [0.0005f, 0.0005f, 0.0002f, 0.0002f, 0.0002f, 0.0001f, 0.0001f, 0.0001f, 0.00005f, 0.00005f, 0.00005f, 0.00005f, 0.00001f];
+        var schedule = TrainingOptions.PaperClassic.Schedule;
+        Assert.Equal(printed[0] * TrainingOptions.PaperFirstPassRateScale, schedule.RateAt(0), 1e-12f);
+        for (int epoch = 1; epoch < 20; epoch++)
+            Assert.Equal(printed[Math.Min(epoch, printed.Length - 1)] * TrainingOptions.PaperRateScale, schedule.RateAt(epoch), 1e-12f);
+    }
+
+    [Fact]
     public void DiagonalLevenbergMarquardt_StepsByEtaOverMuPlusH()
     {
         var sdlm = new DiagonalLevenbergMarquardt(3, mu: 0.02f);
