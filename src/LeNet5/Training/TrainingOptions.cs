@@ -49,8 +49,8 @@ public sealed record TrainingOptions
     /// <summary>
     /// The factor the paper's printed learning rates need here from the second pass on (see README, "The learning
     /// rates"). With h_kk estimated as the average Gauss-Newton second derivative and µ = 0.02, the printed rates
-    /// give steps of up to η/µ = 0.025 to every weight whose curvature is below µ, which after one pass is still
-    /// most of C1, C3 and C5: the weights grow tenfold and the network saturates.
+    /// give steps of up to η/µ = 0.025 times the gradient to every weight whose curvature is below µ, which after
+    /// one pass is still about half of C1, C3 and C5: C1's weights grow fifty-fold in a pass and the network saturates.
     /// </summary>
     public const float PaperRateScale = 0.1f;
 
