@@ -16,14 +16,14 @@ internal sealed class ProgressBar : IProgress<TrainingProgress>
             return;
         int filled = (int)((long)Width * value.Images / Math.Max(1, value.ImagesPerEpoch));
         Console.Error.Write(string.Create(CultureInfo.InvariantCulture,
-            $"\repoch {value.Epoch}/{value.Epochs} [{new string('#', filled)}{new string('.', Width - filled)}] {value.Images:N0}/{value.ImagesPerEpoch:N0}  {value.ImagesPerSecond:N0} images/s  loss {value.RunningLoss:F4} "));
+            $"\repoch {value.Epoch}/{value.Epochs} [{new string('#', filled)}{new string('.', Width - filled)}] {value.Images:N0}/{value.ImagesPerEpoch:N0}  {value.ImagesPerSecond:N0} images/s  loss {value.RunningLoss:F4}{(value.TestErrorRate is { } error ? $"  last test error {error * 100:F2} %" : "")} "));
         _drawn = true;
     }
 
     public void Clear()
     {
         if (_drawn)
-            Console.Error.Write("\r" + new string(' ', Width + 90) + "\r");
+            Console.Error.Write("\r" + new string(' ', Width + 115) + "\r");
         _drawn = false;
     }
 }

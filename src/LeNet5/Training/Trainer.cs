@@ -26,6 +26,7 @@ public sealed class Trainer : IDisposable
     private readonly float[][] _distorted;
     private readonly Random?[] _distortionRandom;
     private int[] _order = [];
+    private double? _lastTestError;
 
     /// <summary>A trainer for <paramref name="network"/>, which it updates in place.</summary>
     public Trainer(LeNet5Network network, TrainingOptions options)
@@ -89,6 +90,7 @@ public sealed class Trainer : IDisposable
         {
             var (loss, seconds) = RunEpoch(train, epoch, progress, cancellationToken);
             double? testError = test is null ? null : Evaluator.Evaluate(_network, test, testLimit).ErrorRate;
+            _lastTestError = testError;
             CompletedEpochs = epoch + 1;
             var report = new EpochReport(epoch + 1, loss, testError, seconds, train.Count / seconds, _options.Schedule.RateAt(epoch));
             reports.Add(report);
@@ -146,7 +148,8 @@ public sealed class Trainer : IDisposable
             {
                 lastReport = clock.Elapsed;
                 int seen = start + size;
-                progress.Report(new TrainingProgress(epoch + 1, _options.Epochs, seen, _order.Length, seen / clock.Elapsed.TotalSeconds, totalLoss / seen, rate));
+                progress.Report(new TrainingProgress(epoch + 1, _options.Epochs, batch + 1, batches, seen, _order.Length, seen / clock.Elapsed.TotalSeconds,
+                    totalLoss / seen, rate, _lastTestError));
             }
         }
         _currentTrain = null;

@@ -137,6 +137,30 @@ public sealed class TrainerTests : IDisposable
     }
 
     [Fact]
+    public void Progress_NamesTheBatch_AndCarriesThePreviousPassesTestError()
+    {
+        var reports = new List<TrainingProgress>();
+        var network = LeNet5Network.Create(seed: 4);
+        using var trainer = new Trainer(network, Options(threads: 1, batch: 7, epochs: 2));
+        var epochs = trainer.Train(new SyntheticImages(100, seed: 1), new SyntheticImages(40, seed: 2), new Collect(reports));
+
+        foreach (int epoch in new[] { 1, 2 })
+        {
+            var ofEpoch = reports.Where(r => r.Epoch == epoch).ToList();
+            Assert.NotEmpty(ofEpoch);
+            var last = ofEpoch[^1];
+            Assert.Equal((15, 15, 100, 100), (last.Batch, last.Batches, last.Images, last.ImagesPerEpoch));
+            Assert.All(ofEpoch, r => Assert.Equal(Math.Min(100, r.Batch * 7), r.Images));
+            Assert.All(ofEpoch, r => Assert.Equal(epoch == 1 ? null : epochs[0].TestErrorRate, r.TestErrorRate));
+        }
+    }
+
+    private sealed class Collect(List<TrainingProgress> reports) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value) => reports.Add(value);
+    }
+
+    [Fact]
     public void Modern_TrainsWithAdam()
     {
         var network = LeNet5Network.Create(NetworkDefinition.Modern(), seed: 4);
