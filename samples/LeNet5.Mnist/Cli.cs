@@ -95,13 +95,14 @@ internal static class Cli
         => new(name)
         {
             Description = description,
+            HelpName = string.Join('|', values.Select(v => v.Name)),
             CustomParser = result =>
             {
                 string text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
                 foreach (var (valueName, value) in values)
                     if (string.Equals(valueName, text, StringComparison.OrdinalIgnoreCase))
                         return value;
-                result.AddError($"{name} must be {string.Join(", ", values.Select(v => v.Name))}, not '{text}'.");
+                result.AddError($"{name} must be {string.Join(", ", values[..^1].Select(v => v.Name))} or {values[^1].Name}, not '{text}'.");
                 return null;
             },
         };
@@ -112,6 +113,7 @@ internal static class Cli
         var option = new Option<Architecture>("--arch")
         {
             Description = "The network: classic (the 1998 paper) or modern (the 61,706-parameter variant).",
+            HelpName = "classic|modern",
             DefaultValueFactory = _ => Architecture.Classic,
             CustomParser = result =>
             {
