@@ -56,8 +56,8 @@ public sealed record TrainingOptions
 
     /// <summary>
     /// The factor for the first pass. At the initial weights the units are nearly linear and their outputs small,
-    /// so the curvature estimated before the first pass is 100 to 1,000 times smaller than after it and every step
-    /// is bounded by µ alone; the first pass therefore runs at a third of the later scale.
+    /// so the curvature estimated before the first pass is 10 to 5,000 times smaller (per-layer medians) than after
+    /// it, and every step is bounded by µ alone; the first pass therefore runs at a third of the later scale.
     /// </summary>
     public const float PaperFirstPassRateScale = 0.03f;
 
