@@ -28,15 +28,24 @@ internal static class TrainCommand
         var output = new Option<FileInfo?>("--out") { Description = "Where to write the model (default lenet5-<arch>.safetensors)." };
         var optimizer = Cli.EnumOption<OptimizerKind>("--optimizer", "sdlm (the paper's), sgd or adam (default: sdlm for classic, adam for modern).",
             ("sdlm", OptimizerKind.DiagonalLevenbergMarquardt), ("sgd", OptimizerKind.SgdMomentum), ("adam", OptimizerKind.Adam));
+        var activation = Cli.EnumOption<Activation>("--activation", "Modern only: tanh (default) or relu.", ("tanh", Activation.Tanh), ("relu", Activation.ReLU));
+        var pooling = Cli.EnumOption<Pooling>("--pooling", "Modern only: average (default) or max.", ("average", Pooling.Average), ("max", Pooling.Max));
         var rateScale = new Option<float?>("--lr-scale") { Description = "Multiply every learning rate of the schedule by this factor." };
         var resume = new Option<bool>("--resume") { Description = "Continue the run saved in --out instead of starting afresh." };
         var command = new Command("train", "Train LeNet-5 on MNIST.")
         {
-            data, arch, epochs, batchSize, threads, seed, distort, trainLimit, testLimit, output, optimizer, rateScale, resume,
+            data, arch, activation, pooling, epochs, batchSize, threads, seed, distort, trainLimit, testLimit, output, optimizer, rateScale, resume,
         };
         command.SetAction((result, cancellationToken) => Cli.GuardAsync(async () =>
         {
             Architecture architecture = result.GetValue(arch);
+            Activation? modernActivation = result.GetValue(activation);
+            Pooling? modernPooling = result.GetValue(pooling);
+            if (architecture == Architecture.Classic && (modernActivation is not null || modernPooling is not null))
+                throw new ArgumentException("--activation and --pooling choose the modern network's; the classic network is the paper's (add --arch modern).");
+            var definition = architecture == Architecture.Classic
+                ? NetworkDefinition.Classic
+                : NetworkDefinition.Modern(modernActivation ?? Activation.Tanh, modernPooling ?? Pooling.Average);
             var defaults = architecture == Architecture.Classic ? TrainingOptions.PaperClassic : TrainingOptions.ModernDefault;
             var options = defaults with
             {
@@ -62,9 +71,9 @@ internal static class TrainCommand
 
             using var trainer = result.GetValue(resume)
                 ? TrainingCheckpoint.Resume(path, options)
-                : new Trainer(LeNet5Network.Create(architecture == Architecture.Classic ? NetworkDefinition.Classic : NetworkDefinition.Modern(), options.Seed), options);
+                : new Trainer(LeNet5Network.Create(definition, options.Seed), options);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"LeNet-5 {architecture}: {train.Count:N0} training and {test.Count:N0} test images from {folder}; {options.Optimizer}, batch {options.BatchSize}, {options.Threads} thread(s), seed {options.Seed}{(options.Distortion is null ? "" : ", distorted")}"));
+                $"LeNet-5 {Describe(trainer.Network.Definition)}: {train.Count:N0} training and {test.Count:N0} test images from {folder}; {options.Optimizer}, batch {options.BatchSize}, {options.Threads} thread(s), seed {options.Seed}{(options.Distortion is null ? "" : ", distorted")}"));
             var bar = new ProgressBar();
             trainer.EpochCompleted += report =>
             {
@@ -79,4 +88,8 @@ internal static class TrainCommand
         }));
         return command;
     }
+
+    private static string Describe(NetworkDefinition definition) => definition.Architecture == Architecture.Classic
+        ? "Classic"
+        : $"Modern ({definition.Activation}, {definition.Pooling.ToString().ToLowerInvariant()} pooling)";
 }

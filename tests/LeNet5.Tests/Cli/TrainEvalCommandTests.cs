@@ -1,3 +1,6 @@
+using LeNet5.Model;
+using LeNet5.Serialization;
+
 namespace LeNet5.Tests.Cli;
 
 /// <summary><c>lenet5 train</c> and <c>lenet5 eval</c> on the real MNIST, kept to a few hundred images.</summary>
@@ -32,6 +35,21 @@ public sealed class TrainEvalCommandTests : IDisposable
     }
 
     [Fact]
+    public void Train_Modern_WithReluAndMaxPooling_WritesThatNetwork()
+    {
+        string model = Path.Combine(_folder, "relu-max.safetensors");
+        var train = Lenet5Process.Run("train", "--data", TestPaths.MnistDirectory, "--arch", "modern", "--activation", "relu", "--pooling", "max",
+            "--epochs", "1", "--train-limit", "200", "--test-limit", "50", "--out", model);
+        Assert.True(train.ExitCode == 0, train.Error);
+        Assert.StartsWith("LeNet-5 Modern (ReLU, max pooling)", train.Output, StringComparison.Ordinal);
+        Assert.Equal(NetworkDefinition.Modern(Activation.ReLU, Pooling.Max), ModelFile.Load(model).Definition);
+    }
+
+    [Fact]
+    public void ModernOptions_WithClassic_AreOneLine()
+        => Lenet5Process.AssertCleanFailure(Lenet5Process.Run("train", "--data", TestPaths.MnistDirectory, "--pooling", "max"), "--arch modern");
+
+    [Fact]
     public void ARunawayLearningRate_StopsWithOneLine_NamingTheEpoch()
     {
         string model = Path.Combine(_folder, "nan.safetensors");
@@ -48,6 +66,7 @@ public sealed class TrainEvalCommandTests : IDisposable
     [InlineData("--threads", "0")]
     [InlineData("--arch", "lenet7")]
     [InlineData("--optimizer", "rmsprop")]
+    [InlineData("--activation", "sigmoid")]
     [InlineData("--train-limit", "0")]
     public void BadOptions_AreOneLine(string option, string value)
         => Lenet5Process.AssertCleanFailure(Lenet5Process.Run("train", "--data", TestPaths.MnistDirectory, option, value), value);
