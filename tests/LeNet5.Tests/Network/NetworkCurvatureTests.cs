@@ -24,7 +24,7 @@ public class NetworkCurvatureTests
     public void AccumulatedCurvature_IsTheGaussNewtonDiagonal_FromTheF6Jacobian(int layer)
     {
         var network = LeNet5Network.Create(seed: 8);
-        // Larger weights than the initial ones, so that every unit is off its linear regime and the curvature is not tiny.
+        // Larger weights than the initial ones, so that units leave their linear regime and the curvature is not tiny.
         var random = new Random(2);
         Span<float> weights = network.Parameters;
         for (int i = 0; i < weights.Length; i++)
