@@ -179,10 +179,9 @@ public sealed class LeNet5Network
     /// The whole network in double precision through every layer's plain reference path: returns the summed
     /// loss and fills the outputs, the parameter gradients and the input gradients. For tests: it allocates.
     /// </summary>
-    internal double ReferenceLoss(ReadOnlySpan<double> parameters, ReadOnlySpan<double> inputs, ReadOnlySpan<int> labels,
-        Span<double> outputs, Span<double> parameterGradient, Span<double> inputGradient)
+    /// <summary>Every layer's outputs for a batch, by the double-precision reference forward passes.</summary>
+    internal double[][] ReferenceActivations(ReadOnlySpan<double> parameters, ReadOnlySpan<double> inputs, int batch)
     {
-        int batch = labels.Length;
         var activations = new double[_layers.Length][];
         for (int l = 0; l < _layers.Length; l++)
         {
@@ -190,6 +189,14 @@ public sealed class LeNet5Network
             ReadOnlySpan<double> input = l == 0 ? inputs : activations[l - 1];
             _layers[l].ForwardReference(parameters.Slice(_parameterOffsets[l], _layers[l].ParameterCount), input, activations[l], batch);
         }
+        return activations;
+    }
+
+    internal double ReferenceLoss(ReadOnlySpan<double> parameters, ReadOnlySpan<double> inputs, ReadOnlySpan<int> labels,
+        Span<double> outputs, Span<double> parameterGradient, Span<double> inputGradient)
+    {
+        int batch = labels.Length;
+        double[][] activations = ReferenceActivations(parameters, inputs, batch);
         double[] last = activations[^1];
         last.CopyTo(outputs);
         var gradient = new double[last.Length];
