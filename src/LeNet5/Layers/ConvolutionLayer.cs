@@ -40,7 +40,7 @@ internal sealed class ConvolutionLayer : Layer
 
     public override int ParameterCount => KernelParameters + _table.Outputs;
 
-    public override int ScratchSize => IsDense ? 0 : KernelParameters + (_table.Outputs * PaddedHeight * PaddedWidth);
+    public override int ScratchSize => IsDense ? DenseKernels.PackedSize(InputShape.Size, _table.Outputs) : KernelParameters + (_table.Outputs * PaddedHeight * PaddedWidth);
 
     public override IReadOnlyList<ParameterTensor> Tensors =>
     [
@@ -98,15 +98,12 @@ internal sealed class ConvolutionLayer : Layer
     {
         ReadOnlySpan<float> kernels = parameters[..KernelParameters], bias = parameters.Slice(KernelParameters, _table.Outputs);
         int inSize = InputShape.Size, outSize = OutputShape.Size;
-        for (int b = 0; b < batch; b++)
-        {
-            ReadOnlySpan<float> image = input.Slice(b * inSize, inSize);
-            Span<float> result = output.Slice(b * outSize, outSize);
-            if (IsDense)
-                DenseKernels.Forward(kernels, bias, image, result);
-            else
-                ConvolutionKernels.Correlate(image, InputShape.Height, InputShape.Width, kernels, _kernelSize, bias, _forward, result);
-        }
+        if (IsDense)
+            DenseKernels.Forward(input[..(batch * inSize)], kernels, bias, output[..(batch * outSize)], batch, scratch);
+        else
+            for (int b = 0; b < batch; b++)
+                ConvolutionKernels.Correlate(input.Slice(b * inSize, inSize), InputShape.Height, InputShape.Width, kernels, _kernelSize, bias, _forward,
+                    output.Slice(b * outSize, outSize));
         ActivationKernels.Forward(Activation!.Value, output[..(batch * outSize)]);
     }
 
@@ -117,21 +114,23 @@ internal sealed class ConvolutionLayer : Layer
         ActivationKernels.Backward(Activation!.Value, output[..(batch * outSize)], outputGradient[..(batch * outSize)]);
         ReadOnlySpan<float> kernels = parameters[..KernelParameters];
         Span<float> kernelGradient = parameterGradient[..KernelParameters], biasGradient = parameterGradient.Slice(KernelParameters, _table.Outputs);
-        Span<float> rotated = IsDense ? default : scratch[..KernelParameters];
-        Span<float> padded = IsDense ? default : scratch.Slice(KernelParameters, _table.Outputs * PaddedHeight * PaddedWidth);
-        if (!inputGradient.IsEmpty && !IsDense)
+        if (IsDense)
+        {
+            // C5: its 120 kernels are the rows of a 120×400 matrix over the 400 S4 outputs.
+            ReadOnlySpan<float> gradients = outputGradient[..(batch * outSize)];
+            DenseKernels.AccumulateGradients(input[..(batch * inSize)], gradients, kernelGradient, biasGradient, batch);
+            if (!inputGradient.IsEmpty)
+                DenseKernels.InputGradient(kernels, gradients, inputGradient[..(batch * inSize)], batch, inSize);
+            return;
+        }
+        Span<float> rotated = scratch[..KernelParameters];
+        Span<float> padded = scratch.Slice(KernelParameters, _table.Outputs * PaddedHeight * PaddedWidth);
+        if (!inputGradient.IsEmpty)
             ConvolutionKernels.Rotate180(kernels, _kernelSize, rotated);
         for (int b = 0; b < batch; b++)
         {
             ReadOnlySpan<float> image = input.Slice(b * inSize, inSize);
             ReadOnlySpan<float> gradient = outputGradient.Slice(b * outSize, outSize);
-            if (IsDense)
-            {
-                DenseKernels.AccumulateGradients(image, gradient, kernelGradient, biasGradient);
-                if (!inputGradient.IsEmpty)
-                    DenseKernels.InputGradient(kernels, gradient, inputGradient.Slice(b * inSize, inSize));
-                continue;
-            }
             ConvolutionKernels.AccumulateGradients(image, InputShape.Height, InputShape.Width, gradient, _kernelSize, _forward, kernelGradient, biasGradient);
             if (!inputGradient.IsEmpty)
             {

@@ -30,13 +30,15 @@ internal sealed class FullyConnectedLayer : Layer
 
     public override LayerSummary Summary => new(Name, [Outputs], ParameterCount, 0, ParameterCount);
 
+    /// <summary>The forward pass packs Wᵀ into panels here.</summary>
+    public override int ScratchSize => DenseKernels.PackedSize(Inputs, Outputs);
+
     public override void Initialize(Span<float> parameters, Random random) => FillUniform(parameters[..ParameterCount], 2.4 / Inputs, random);
 
     public override void Forward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> output, int batch, Span<float> scratch)
     {
         ReadOnlySpan<float> weights = parameters[..WeightCount], bias = parameters.Slice(WeightCount, Outputs);
-        for (int b = 0; b < batch; b++)
-            DenseKernels.Forward(weights, bias, input.Slice(b * Inputs, Inputs), output.Slice(b * Outputs, Outputs));
+        DenseKernels.Forward(input[..(batch * Inputs)], weights, bias, output[..(batch * Outputs)], batch, scratch);
         if (Activation is { } activation)
             ActivationKernels.Forward(activation, output[..(batch * Outputs)]);
     }
@@ -48,13 +50,10 @@ internal sealed class FullyConnectedLayer : Layer
             ActivationKernels.Backward(activation, output[..(batch * Outputs)], outputGradient[..(batch * Outputs)]);
         ReadOnlySpan<float> weights = parameters[..WeightCount];
         Span<float> weightGradient = parameterGradient[..WeightCount], biasGradient = parameterGradient.Slice(WeightCount, Outputs);
-        for (int b = 0; b < batch; b++)
-        {
-            ReadOnlySpan<float> gradient = outputGradient.Slice(b * Outputs, Outputs);
-            DenseKernels.AccumulateGradients(input.Slice(b * Inputs, Inputs), gradient, weightGradient, biasGradient);
-            if (!inputGradient.IsEmpty)
-                DenseKernels.InputGradient(weights, gradient, inputGradient.Slice(b * Inputs, Inputs));
-        }
+        ReadOnlySpan<float> gradient = outputGradient[..(batch * Outputs)];
+        DenseKernels.AccumulateGradients(input[..(batch * Inputs)], gradient, weightGradient, biasGradient, batch);
+        if (!inputGradient.IsEmpty)
+            DenseKernels.InputGradient(weights, gradient, inputGradient[..(batch * Inputs)], batch, Inputs);
     }
 
     public override void ForwardReference(ReadOnlySpan<double> parameters, ReadOnlySpan<double> input, Span<double> output, int batch)

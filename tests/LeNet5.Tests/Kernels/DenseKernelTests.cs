@@ -1,0 +1,79 @@
+using LeNet5.Kernels;
+
+namespace LeNet5.Tests.Kernels;
+
+/// <summary>
+/// The batched dense kernels against plain double loops, at every vector width, over batch sizes on both sides
+/// of the packing threshold and of every register block (1–14 images), input lengths with every tail
+/// (1–40 and the network's 84, 120, 400) and output counts that leave a partial panel (1–37, 84, 120).
+/// </summary>
+[Collection("Simd")]
+public class DenseKernelTests
+{
+    private const double Tolerance = 2e-6;
+
+    public static TheoryData<int> Bits => TestUtil.WidthData();
+
+    [Theory]
+    [MemberData(nameof(Bits))]
+    public void ForwardAndGradients_MatchDoubleLoops(int bits)
+    {
+        var random = new Random(bits);
+        var shapes = new List<(int Batch, int Inputs, int Outputs)>();
+        for (int batch = 1; batch <= 14; batch++)
+            shapes.Add((batch, 1 + ((batch * 7) % 40), 1 + ((batch * 11) % 37)));
+        for (int inputs = 1; inputs <= 40; inputs++)
+            shapes.Add((1 + (inputs % 8), inputs, 1 + (inputs % 35)));
+        shapes.AddRange([(1, 400, 120), (7, 400, 120), (64, 400, 120), (5, 120, 84), (64, 120, 84), (1, 84, 10), (9, 84, 10), (64, 84, 10)]);
+        TestUtil.WithWidth(bits, () =>
+        {
+            foreach (var (batch, inputs, outputs) in shapes)
+                Check(random, batch, inputs, outputs, $"B={batch} K={inputs} N={outputs} @{bits}");
+        });
+    }
+
+    private static void Check(Random random, int batch, int inputs, int outputs, string what)
+    {
+        float[] x = TestUtil.RandomFloats(random, batch * inputs);
+        float[] w = TestUtil.RandomFloats(random, outputs * inputs);
+        float[] bias = TestUtil.RandomFloats(random, outputs);
+        float[] dy = TestUtil.RandomFloats(random, batch * outputs);
+        float[] dwStart = TestUtil.RandomFloats(random, outputs * inputs);
+        float[] dbStart = TestUtil.RandomFloats(random, outputs);
+
+        var y = new double[batch * outputs];
+        var dx = new double[batch * inputs];
+        var dw = dwStart.Select(v => (double)v).ToArray();
+        var db = dbStart.Select(v => (double)v).ToArray();
+        for (int b = 0; b < batch; b++)
+            for (int o = 0; o < outputs; o++)
+            {
+                double sum = bias[o];
+                for (int i = 0; i < inputs; i++)
+                {
+                    sum += (double)w[(o * inputs) + i] * x[(b * inputs) + i];
+                    dx[(b * inputs) + i] += (double)dy[(b * outputs) + o] * w[(o * inputs) + i];
+                    dw[(o * inputs) + i] += (double)dy[(b * outputs) + o] * x[(b * inputs) + i];
+                }
+                y[(b * outputs) + o] = sum;
+                db[o] += dy[(b * outputs) + o];
+            }
+
+        // Guard floats past the end: a kernel that writes beyond its output fails the check below.
+        const float Guard = 12345f;
+        var actualY = Enumerable.Repeat(Guard, (batch * outputs) + 40).ToArray();
+        DenseKernels.Forward(x, w, bias, actualY.AsSpan(0, batch * outputs), batch, new float[DenseKernels.PackedSize(inputs, outputs)]);
+        TestUtil.AssertClose(y, actualY.AsSpan(0, batch * outputs), Tolerance * inputs, $"forward {what}");
+        Assert.All(actualY.AsSpan(batch * outputs).ToArray(), v => Assert.Equal(Guard, v));
+
+        var actualDx = Enumerable.Repeat(Guard, (batch * inputs) + 40).ToArray();
+        DenseKernels.InputGradient(w, dy, actualDx.AsSpan(0, batch * inputs), batch, inputs);
+        TestUtil.AssertClose(dx, actualDx.AsSpan(0, batch * inputs), Tolerance * outputs, $"input gradient {what}");
+        Assert.All(actualDx.AsSpan(batch * inputs).ToArray(), v => Assert.Equal(Guard, v));
+
+        float[] actualDw = dwStart.ToArray(), actualDb = dbStart.ToArray();
+        DenseKernels.AccumulateGradients(x, dy, actualDw, actualDb, batch);
+        TestUtil.AssertClose(dw, actualDw, Tolerance * batch, $"weight gradient {what}");
+        TestUtil.AssertClose(db, actualDb, Tolerance * batch, $"bias gradient {what}");
+    }
+}
