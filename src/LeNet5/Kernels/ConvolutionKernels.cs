@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
+using LeNet5.Model;
 
 namespace LeNet5.Kernels;
 
@@ -18,26 +19,42 @@ namespace LeNet5.Kernels;
 internal static class ConvolutionKernels
 {
     /// <summary>
-    /// output[t] = bias[t] + Σ_{(s,k) wired to t} input[s] ⋆ kernels[k].
+    /// output[t] = f(bias[t] + Σ_{(s,k) wired to t} input[s] ⋆ kernels[k]), f the activation (none when null), applied
+    /// to the sums while they are still in registers.
     /// input (sources, ih, iw), kernels (n, K, K), bias (targets) or empty for zero -> output (targets, ih−K+1, iw−K+1).
     /// </summary>
     public static void Correlate(ReadOnlySpan<float> input, int inputHeight, int inputWidth, ReadOnlySpan<float> kernels, int kernelSize,
-        ReadOnlySpan<float> bias, MapWiring wiring, Span<float> output)
+        ReadOnlySpan<float> bias, MapWiring wiring, Span<float> output, Activation? activation = null)
     {
-        switch (Simd.WidthFor(RunLength(inputHeight, inputWidth, kernelSize)))
+        switch (activation)
         {
-            case 16: Correlate<Vec512>(input, inputHeight, inputWidth, kernels, kernelSize, bias, wiring, output); break;
-            case 8: Correlate<Vec256>(input, inputHeight, inputWidth, kernels, kernelSize, bias, wiring, output); break;
-            case 4: Correlate<Vec128>(input, inputHeight, inputWidth, kernels, kernelSize, bias, wiring, output); break;
-            default: Correlate<Vec1>(input, inputHeight, inputWidth, kernels, kernelSize, bias, wiring, output); break;
+            case null: Correlate<ActivationKernels.IdentityOp>(input, inputHeight, inputWidth, kernels, kernelSize, bias, wiring, output); break;
+            case Activation.ScaledTanh: Correlate<ActivationKernels.ScaledTanhOp>(input, inputHeight, inputWidth, kernels, kernelSize, bias, wiring, output); break;
+            case Activation.Tanh: Correlate<ActivationKernels.TanhOp>(input, inputHeight, inputWidth, kernels, kernelSize, bias, wiring, output); break;
+            case Activation.ReLU: Correlate<ActivationKernels.ReLUOp>(input, inputHeight, inputWidth, kernels, kernelSize, bias, wiring, output); break;
+            default: throw new ArgumentOutOfRangeException(nameof(activation), activation, null);
         }
     }
 
-    /// <inheritdoc cref="Correlate(ReadOnlySpan{float}, int, int, ReadOnlySpan{float}, int, ReadOnlySpan{float}, MapWiring, Span{float})"/>
+    private static void Correlate<TAct>(ReadOnlySpan<float> input, int inputHeight, int inputWidth, ReadOnlySpan<float> kernels, int kernelSize,
+        ReadOnlySpan<float> bias, MapWiring wiring, Span<float> output)
+        where TAct : struct, ActivationKernels.IActivationOp
+    {
+        switch (Simd.WidthFor(RunLength(inputHeight, inputWidth, kernelSize)))
+        {
+            case 16: Correlate<Vec512, TAct>(input, inputHeight, inputWidth, kernels, kernelSize, bias, wiring, output); break;
+            case 8: Correlate<Vec256, TAct>(input, inputHeight, inputWidth, kernels, kernelSize, bias, wiring, output); break;
+            case 4: Correlate<Vec128, TAct>(input, inputHeight, inputWidth, kernels, kernelSize, bias, wiring, output); break;
+            default: Correlate<Vec1, TAct>(input, inputHeight, inputWidth, kernels, kernelSize, bias, wiring, output); break;
+        }
+    }
+
+    /// <inheritdoc cref="Correlate(ReadOnlySpan{float}, int, int, ReadOnlySpan{float}, int, ReadOnlySpan{float}, MapWiring, Span{float}, Activation?)"/>
     [SkipLocalsInit]
-    public static void Correlate<TVec>(ReadOnlySpan<float> input, int inputHeight, int inputWidth, ReadOnlySpan<float> kernels, int kernelSize,
+    public static void Correlate<TVec, TAct>(ReadOnlySpan<float> input, int inputHeight, int inputWidth, ReadOnlySpan<float> kernels, int kernelSize,
         ReadOnlySpan<float> bias, MapWiring wiring, Span<float> output)
         where TVec : struct, ISimdVector<TVec>
+        where TAct : struct, ActivationKernels.IActivationOp
     {
         int outputHeight = inputHeight - kernelSize + 1, outputWidth = inputWidth - kernelSize + 1;
         int inputPlane = inputHeight * inputWidth, outputPlane = outputHeight * outputWidth, taps = kernelSize * kernelSize;
@@ -81,10 +98,10 @@ internal static class ConvolutionKernels
                         }
                     }
                 }
-                TVec.Store(sum0, ref wideRef, q0);
-                TVec.Store(sum1, ref wideRef, q1);
-                TVec.Store(sum2, ref wideRef, q2);
-                TVec.Store(sum3, ref wideRef, q3);
+                TVec.Store(TAct.Invoke(sum0), ref wideRef, q0);
+                TVec.Store(TAct.Invoke(sum1), ref wideRef, q1);
+                TVec.Store(TAct.Invoke(sum2), ref wideRef, q2);
+                TVec.Store(TAct.Invoke(sum3), ref wideRef, q3);
             }
             Span<float> map = output.Slice(t * outputPlane, outputPlane);
             for (int y = 0; y < outputHeight; y++)

@@ -1,6 +1,7 @@
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using LeNet5.Model;
 
 namespace LeNet5.Kernels;
 
@@ -41,29 +42,47 @@ internal static class DenseKernels
         return (panels * panelWidth * inputs) + (panels * panelWidth);
     }
 
-    /// <summary>y (B, N) = x (B, K) · wᵀ + bias, w (N, K), bias (N). <paramref name="packed"/> is scratch of <see cref="PackedSize"/> floats.</summary>
-    public static void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, Span<float> y, int batch, Span<float> packed)
+    /// <summary>
+    /// y (B, N) = f(x (B, K) · wᵀ + bias), w (N, K), bias (N), f the activation (none when null), applied in registers.
+    /// <paramref name="packed"/> is scratch of <see cref="PackedSize"/> floats.
+    /// </summary>
+    public static void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, Span<float> y, int batch, Span<float> packed,
+        Activation? activation = null)
     {
-        switch (Simd.WidthFor(bias.Length))
+        switch (activation)
         {
-            case 16: Forward<Vec512>(x, weights, bias, y, batch, packed); break;
-            case 8: Forward<Vec256>(x, weights, bias, y, batch, packed); break;
-            case 4: Forward<Vec128>(x, weights, bias, y, batch, packed); break;
-            default: Forward<Vec1>(x, weights, bias, y, batch, packed); break;
+            case null: Forward<ActivationKernels.IdentityOp>(x, weights, bias, y, batch, packed); break;
+            case Activation.ScaledTanh: Forward<ActivationKernels.ScaledTanhOp>(x, weights, bias, y, batch, packed); break;
+            case Activation.Tanh: Forward<ActivationKernels.TanhOp>(x, weights, bias, y, batch, packed); break;
+            case Activation.ReLU: Forward<ActivationKernels.ReLUOp>(x, weights, bias, y, batch, packed); break;
+            default: throw new ArgumentOutOfRangeException(nameof(activation), activation, null);
         }
     }
 
-    /// <inheritdoc cref="Forward(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int, Span{float})"/>
+    private static void Forward<TAct>(ReadOnlySpan<float> x, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, Span<float> y, int batch, Span<float> packed)
+        where TAct : struct, ActivationKernels.IActivationOp
+    {
+        switch (Simd.WidthFor(bias.Length))
+        {
+            case 16: Forward<Vec512, TAct>(x, weights, bias, y, batch, packed); break;
+            case 8: Forward<Vec256, TAct>(x, weights, bias, y, batch, packed); break;
+            case 4: Forward<Vec128, TAct>(x, weights, bias, y, batch, packed); break;
+            default: Forward<Vec1, TAct>(x, weights, bias, y, batch, packed); break;
+        }
+    }
+
+    /// <inheritdoc cref="Forward(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int, Span{float}, Activation?)"/>
     [SkipLocalsInit]
-    public static void Forward<TVec>(ReadOnlySpan<float> x, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, Span<float> y, int batch, Span<float> packed)
+    public static void Forward<TVec, TAct>(ReadOnlySpan<float> x, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, Span<float> y, int batch, Span<float> packed)
         where TVec : struct, ISimdVector<TVec>
+        where TAct : struct, ActivationKernels.IActivationOp
     {
         int outputs = bias.Length, inputs = CheckShapes(x, weights, outputs, y, batch);
         if (batch < PackingThreshold)
         {
             for (int b = 0; b < batch; b++)
                 for (int o = 0; o < outputs; o++)
-                    y[(b * outputs) + o] = bias[o] + Dot<TVec>(weights.Slice(o * inputs, inputs), x.Slice(b * inputs, inputs));
+                    y[(b * outputs) + o] = Vec1.ToScalar(TAct.Invoke(Vec1.Broadcast(bias[o] + Dot<TVec>(weights.Slice(o * inputs, inputs), x.Slice(b * inputs, inputs)))));
             return;
         }
 
@@ -107,12 +126,12 @@ internal static class DenseKernels
                     a = TVec.Broadcast(Unsafe.Add(ref xRef, row + (5 * inputs) + k));
                     c50 = TVec.MultiplyAdd(a, w0, c50); c51 = TVec.MultiplyAdd(a, w1, c51);
                 }
-                StoreRow(c00, c01, ref yRef, (b * outputs) + column, valid, partial);
-                StoreRow(c10, c11, ref yRef, ((b + 1) * outputs) + column, valid, partial);
-                StoreRow(c20, c21, ref yRef, ((b + 2) * outputs) + column, valid, partial);
-                StoreRow(c30, c31, ref yRef, ((b + 3) * outputs) + column, valid, partial);
-                StoreRow(c40, c41, ref yRef, ((b + 4) * outputs) + column, valid, partial);
-                StoreRow(c50, c51, ref yRef, ((b + 5) * outputs) + column, valid, partial);
+                StoreRow(TAct.Invoke(c00), TAct.Invoke(c01), ref yRef, (b * outputs) + column, valid, partial);
+                StoreRow(TAct.Invoke(c10), TAct.Invoke(c11), ref yRef, ((b + 1) * outputs) + column, valid, partial);
+                StoreRow(TAct.Invoke(c20), TAct.Invoke(c21), ref yRef, ((b + 2) * outputs) + column, valid, partial);
+                StoreRow(TAct.Invoke(c30), TAct.Invoke(c31), ref yRef, ((b + 3) * outputs) + column, valid, partial);
+                StoreRow(TAct.Invoke(c40), TAct.Invoke(c41), ref yRef, ((b + 4) * outputs) + column, valid, partial);
+                StoreRow(TAct.Invoke(c50), TAct.Invoke(c51), ref yRef, ((b + 5) * outputs) + column, valid, partial);
             }
             for (; b < batch; b++)
             {
@@ -134,7 +153,7 @@ internal static class DenseKernels
                     c0 = TVec.MultiplyAdd(a, TVec.Load(ref panel, k * width), c0);
                     c1 = TVec.MultiplyAdd(a, TVec.Load(ref panel, (k * width) + TVec.Count), c1);
                 }
-                StoreRow(TVec.Add(c0, d0), TVec.Add(c1, d1), ref yRef, (b * outputs) + column, valid, partial);
+                StoreRow(TAct.Invoke(TVec.Add(c0, d0)), TAct.Invoke(TVec.Add(c1, d1)), ref yRef, (b * outputs) + column, valid, partial);
             }
         }
     }

@@ -21,6 +21,13 @@ internal interface ISimdVector<TSelf> where TSelf : struct, ISimdVector<TSelf>
     static abstract TSelf Add(TSelf left, TSelf right);
     static abstract TSelf Subtract(TSelf left, TSelf right);
     static abstract TSelf Multiply(TSelf left, TSelf right);
+    static abstract TSelf Divide(TSelf left, TSelf right);
+
+    /// <summary>The lane-wise minimum and maximum (either operand's value when a lane holds NaN: callers that must propagate NaN do so themselves).</summary>
+    static abstract TSelf Min(TSelf left, TSelf right);
+
+    /// <inheritdoc cref="Min"/>
+    static abstract TSelf Max(TSelf left, TSelf right);
 
     /// <summary><paramref name="value"/> in lanes where <paramref name="condition"/> &gt; 0, else 0.</summary>
     static abstract TSelf WhereGreaterThanZero(TSelf condition, TSelf value);
@@ -48,6 +55,9 @@ internal readonly struct Vec512 : ISimdVector<Vec512>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vec512 Add(Vec512 left, Vec512 right) => new(left._value + right._value);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vec512 Subtract(Vec512 left, Vec512 right) => new(left._value - right._value);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vec512 Multiply(Vec512 left, Vec512 right) => new(left._value * right._value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vec512 Divide(Vec512 left, Vec512 right) => new(left._value / right._value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vec512 Min(Vec512 left, Vec512 right) => new(Vector512.Min(left._value, right._value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vec512 Max(Vec512 left, Vec512 right) => new(Vector512.Max(left._value, right._value));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vec512 WhereGreaterThanZero(Vec512 condition, Vec512 value) => new(Vector512.GreaterThan(condition._value, Vector512<float>.Zero) & value._value);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -73,6 +83,9 @@ internal readonly struct Vec256 : ISimdVector<Vec256>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vec256 Add(Vec256 left, Vec256 right) => new(left._value + right._value);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vec256 Subtract(Vec256 left, Vec256 right) => new(left._value - right._value);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vec256 Multiply(Vec256 left, Vec256 right) => new(left._value * right._value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vec256 Divide(Vec256 left, Vec256 right) => new(left._value / right._value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vec256 Min(Vec256 left, Vec256 right) => new(Vector256.Min(left._value, right._value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vec256 Max(Vec256 left, Vec256 right) => new(Vector256.Max(left._value, right._value));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vec256 WhereGreaterThanZero(Vec256 condition, Vec256 value) => new(Vector256.GreaterThan(condition._value, Vector256<float>.Zero) & value._value);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -98,6 +111,9 @@ internal readonly struct Vec128 : ISimdVector<Vec128>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vec128 Add(Vec128 left, Vec128 right) => new(left._value + right._value);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vec128 Subtract(Vec128 left, Vec128 right) => new(left._value - right._value);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vec128 Multiply(Vec128 left, Vec128 right) => new(left._value * right._value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vec128 Divide(Vec128 left, Vec128 right) => new(left._value / right._value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vec128 Min(Vec128 left, Vec128 right) => new(Vector128.Min(left._value, right._value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vec128 Max(Vec128 left, Vec128 right) => new(Vector128.Max(left._value, right._value));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vec128 WhereGreaterThanZero(Vec128 condition, Vec128 value) => new(Vector128.GreaterThan(condition._value, Vector128<float>.Zero) & value._value);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -124,10 +140,16 @@ internal readonly struct Vec1 : ISimdVector<Vec1>
     public static Vec1 Add(Vec1 left, Vec1 right) => new(left._value + right._value);
     public static Vec1 Subtract(Vec1 left, Vec1 right) => new(left._value - right._value);
     public static Vec1 Multiply(Vec1 left, Vec1 right) => new(left._value * right._value);
+    public static Vec1 Divide(Vec1 left, Vec1 right) => new(left._value / right._value);
+    public static Vec1 Min(Vec1 left, Vec1 right) => new(MathF.Min(left._value, right._value));
+    public static Vec1 Max(Vec1 left, Vec1 right) => new(MathF.Max(left._value, right._value));
     public static Vec1 WhereGreaterThanZero(Vec1 condition, Vec1 value) => condition._value > 0f ? value : default;
     public static Vec1 MultiplyAdd(Vec1 a, Vec1 b, Vec1 c) => new(MathF.FusedMultiplyAdd(a._value, b._value, c._value));
     public static Vec1 ClearLanesBelow(Vec1 value, int firstKept) => firstKept > 0 ? default : value;
     public static float Sum(Vec1 value) => value._value;
+
+    /// <summary>The lane's value.</summary>
+    public static float ToScalar(Vec1 value) => value._value;
 }
 
 /// <summary>The one place that picks a vector width.</summary>

@@ -99,12 +99,11 @@ internal sealed class ConvolutionLayer : Layer
         ReadOnlySpan<float> kernels = parameters[..KernelParameters], bias = parameters.Slice(KernelParameters, _table.Outputs);
         int inSize = InputShape.Size, outSize = OutputShape.Size;
         if (IsDense)
-            DenseKernels.Forward(input[..(batch * inSize)], kernels, bias, output[..(batch * outSize)], batch, scratch);
+            DenseKernels.Forward(input[..(batch * inSize)], kernels, bias, output[..(batch * outSize)], batch, scratch, Activation);
         else
             for (int b = 0; b < batch; b++)
                 ConvolutionKernels.Correlate(input.Slice(b * inSize, inSize), InputShape.Height, InputShape.Width, kernels, _kernelSize, bias, _forward,
-                    output.Slice(b * outSize, outSize));
-        ActivationKernels.Forward(Activation!.Value, output[..(batch * outSize)]);
+                    output.Slice(b * outSize, outSize), Activation);
     }
 
     public override void Backward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, ReadOnlySpan<float> output, Span<float> outputGradient,

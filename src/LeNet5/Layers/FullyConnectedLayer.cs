@@ -38,9 +38,7 @@ internal sealed class FullyConnectedLayer : Layer
     public override void Forward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> output, int batch, Span<float> scratch)
     {
         ReadOnlySpan<float> weights = parameters[..WeightCount], bias = parameters.Slice(WeightCount, Outputs);
-        DenseKernels.Forward(input[..(batch * Inputs)], weights, bias, output[..(batch * Outputs)], batch, scratch);
-        if (Activation is { } activation)
-            ActivationKernels.Forward(activation, output[..(batch * Outputs)]);
+        DenseKernels.Forward(input[..(batch * Inputs)], weights, bias, output[..(batch * Outputs)], batch, scratch, Activation);
     }
 
     public override void Backward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, ReadOnlySpan<float> output, Span<float> outputGradient,

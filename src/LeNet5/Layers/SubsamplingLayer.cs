@@ -46,13 +46,8 @@ internal sealed class SubsamplingLayer : Layer
             Span<float> result = output.Slice(b * outSize, outSize);
             PoolingKernels.SumWindows(input.Slice(b * inSize, inSize), Maps, InputShape.Height, InputShape.Width, result);
             for (int m = 0; m < Maps; m++)
-            {
-                Span<float> map = result.Slice(m * plane, plane);
-                TensorPrimitives.Multiply(map, parameters[m], map);
-                TensorPrimitives.Add(map, parameters[Maps + m], map);
-            }
+                ActivationKernels.AffineForward(Model.Activation.ScaledTanh, result.Slice(m * plane, plane), parameters[m], parameters[Maps + m]);
         }
-        ActivationKernels.Forward(Model.Activation.ScaledTanh, output[..(batch * outSize)]);
     }
 
     public override void Backward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, ReadOnlySpan<float> output, Span<float> outputGradient,

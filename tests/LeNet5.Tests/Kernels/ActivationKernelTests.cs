@@ -41,6 +41,52 @@ public class ActivationKernelTests
         });
     }
 
+    [Theory]
+    [MemberData(nameof(Bits))]
+    public void RationalTanh_IsWithinThreeTenMillionthsOfTanh_AndPropagatesNaN(int bits)
+    {
+        // Every 2^-12 from -12 to 12 (about 100,000 points), plus the edges of the clamp.
+        var points = Enumerable.Range(-12 * 4096, (24 * 4096) + 1).Select(i => i / 4096f).Concat([7.9053f, -7.9054f, 1e-30f, -1e-20f, 0f]).ToArray();
+        double worst = 0;
+        TestUtil.WithWidth(bits, () =>
+        {
+            var y = (float[])points.Clone();
+            ActivationKernels.Forward(Activation.Tanh, y);
+            for (int i = 0; i < points.Length; i++)
+                worst = Math.Max(worst, Math.Abs(y[i] - Math.Tanh(points[i])));
+
+            float[] special = [float.NaN, float.PositiveInfinity, float.NegativeInfinity, 0.5f, float.NaN, 1f, 2f, 3f, 4f, 5f, 6f, 7f, 8f, 9f, 10f, 11f, float.NaN];
+            foreach (var activation in new[] { Activation.Tanh, Activation.ScaledTanh })
+            {
+                var z = (float[])special.Clone();
+                ActivationKernels.Forward(activation, z);
+                for (int i = 0; i < z.Length; i++)
+                    Assert.True(float.IsFinite(special[i]) == float.IsFinite(z[i]), $"{activation}({special[i]}) = {z[i]} @{bits}");
+            }
+        });
+        Assert.True(worst <= 3e-7, $"max |tanh error| {worst:G3} @{bits}");
+    }
+
+    [Theory]
+    [MemberData(nameof(Bits))]
+    public void AffineForward_IsTheActivationOfScaleTimesValuePlusShift(int bits)
+    {
+        var random = new Random(bits);
+        TestUtil.WithWidth(bits, () =>
+        {
+            foreach (var activation in Enum.GetValues<Activation>())
+                for (int length = 1; length <= 40; length++)
+                {
+                    float[] a = TestUtil.RandomFloats(random, length, 2);
+                    var expected = a.Select(v => ActivationKernels.Reference(activation, (0.75 * v) - 0.25)).ToArray();
+                    ActivationKernels.AffineForward(activation, a, 0.75f, -0.25f);
+                    TestUtil.AssertClose(expected, a, 1e-6, $"{activation} affine n={length} @{bits}");
+                }
+        });
+    }
+
+    public static TheoryData<int> Bits => TestUtil.WidthData();
+
     [Fact]
     public void Squash_HasThePapersConstants()
     {

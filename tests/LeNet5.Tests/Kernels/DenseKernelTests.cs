@@ -1,4 +1,5 @@
 using LeNet5.Kernels;
+using LeNet5.Model;
 
 namespace LeNet5.Tests.Kernels;
 
@@ -65,6 +66,11 @@ public class DenseKernelTests
         DenseKernels.Forward(x, w, bias, actualY.AsSpan(0, batch * outputs), batch, new float[DenseKernels.PackedSize(inputs, outputs)]);
         TestUtil.AssertClose(y, actualY.AsSpan(0, batch * outputs), Tolerance * inputs, $"forward {what}");
         Assert.All(actualY.AsSpan(batch * outputs).ToArray(), v => Assert.Equal(Guard, v));
+
+        // The activation applied in registers: the squash of the same sums.
+        var squashed = new float[batch * outputs];
+        DenseKernels.Forward(x, w, bias, squashed, batch, new float[DenseKernels.PackedSize(inputs, outputs)], Activation.ScaledTanh);
+        TestUtil.AssertClose(y.Select(v => ActivationKernels.Reference(Activation.ScaledTanh, v)).ToArray(), squashed, Tolerance * inputs, $"squashed forward {what}");
 
         var actualDx = Enumerable.Repeat(Guard, (batch * inputs) + 40).ToArray();
         DenseKernels.InputGradient(w, dy, actualDx.AsSpan(0, batch * inputs), batch, inputs);
