@@ -66,6 +66,12 @@ internal static class ConvolutionKernels
         if (!bias.IsEmpty)
             ArgumentOutOfRangeException.ThrowIfNotEqual(bias.Length, wiring.Targets, nameof(bias));
 
+        if (wiring.SharesSources)
+        {
+            CorrelateShared<TVec, TAct>(input, inputHeight, inputWidth, kernels, kernelSize, bias, wiring, output);
+            return;
+        }
+
         // One map in the input's row stride: at most 32 rows of 36 for LeNet's largest map.
         Span<float> wide = run <= 2048 ? stackalloc float[run] : new float[run];
         ref float inputRef = ref Simd.Ref(input);
@@ -108,6 +114,90 @@ internal static class ConvolutionKernels
                 wide.Slice(y * inputWidth, outputWidth).CopyTo(map.Slice(y * outputWidth, outputWidth));
         }
     }
+
+    /// <summary>
+    /// <see cref="Correlate{TVec, TAct}"/> for wirings whose targets all read the same sources (a full table):
+    /// six targets at a time, two vectors of positions each, so that each input vector loaded feeds six
+    /// multiply-adds (one per target, its weight broadcast) instead of one. Twelve accumulators, two loads and a
+    /// broadcast fit AVX2's sixteen registers. A last group of fewer than six repeats its last target and stores it once.
+    /// </summary>
+    [SkipLocalsInit]
+    private static void CorrelateShared<TVec, TAct>(ReadOnlySpan<float> input, int inputHeight, int inputWidth, ReadOnlySpan<float> kernels, int kernelSize,
+        ReadOnlySpan<float> bias, MapWiring wiring, Span<float> output)
+        where TVec : struct, ISimdVector<TVec>
+        where TAct : struct, ActivationKernels.IActivationOp
+    {
+        const int Group = 6;
+        int outputHeight = inputHeight - kernelSize + 1, outputWidth = inputWidth - kernelSize + 1;
+        int inputPlane = inputHeight * inputWidth, outputPlane = outputHeight * outputWidth, taps = kernelSize * kernelSize;
+        int run = RunLength(inputHeight, inputWidth, kernelSize), vectors = (run + TVec.Count - 1) / TVec.Count;
+        int entries = wiring.First[1] - wiring.First[0];
+        ReadOnlySpan<int> first = wiring.First, source = wiring.Source, kernelOf = wiring.Kernel;
+
+        // Six maps in the input's row stride: 6 × 892 floats for C1.
+        Span<float> wide = Group * run <= 8192 ? stackalloc float[Group * run] : new float[Group * run];
+        ref float inputRef = ref Simd.Ref(input);
+        ref float kernelRef = ref Simd.Ref(kernels);
+        ref float wideRef = ref Simd.Ref(wide);
+        for (int t0 = 0; t0 < wiring.Targets; t0 += Group)
+        {
+            int count = Math.Min(Group, wiring.Targets - t0);
+            int t1 = t0 + Math.Min(1, count - 1), t2 = t0 + Math.Min(2, count - 1), t3 = t0 + Math.Min(3, count - 1);
+            int t4 = t0 + Math.Min(4, count - 1), t5 = t0 + Math.Min(5, count - 1);
+            TVec b0 = BiasOf<TVec>(bias, t0), b1 = BiasOf<TVec>(bias, t1), b2 = BiasOf<TVec>(bias, t2);
+            TVec b3 = BiasOf<TVec>(bias, t3), b4 = BiasOf<TVec>(bias, t4), b5 = BiasOf<TVec>(bias, t5);
+            for (int v = 0; v < vectors; v += 2)
+            {
+                nint q0 = Start<TVec>(v, vectors, run), q1 = Start<TVec>(v + 1, vectors, run);
+                TVec s00 = b0, s01 = b0, s10 = b1, s11 = b1, s20 = b2, s21 = b2, s30 = b3, s31 = b3, s40 = b4, s41 = b4, s50 = b5, s51 = b5;
+                for (int e = 0; e < entries; e++)
+                {
+                    nint row = source[first[t0] + e] * inputPlane;
+                    int k0 = kernelOf[first[t0] + e] * taps, k1 = kernelOf[first[t1] + e] * taps, k2 = kernelOf[first[t2] + e] * taps;
+                    int k3 = kernelOf[first[t3] + e] * taps, k4 = kernelOf[first[t4] + e] * taps, k5 = kernelOf[first[t5] + e] * taps;
+                    for (int ky = 0; ky < kernelSize; ky++, row += inputWidth)
+                    {
+                        for (int kx = 0; kx < kernelSize; kx++)
+                        {
+                            nint at = row + kx;
+                            int tap = (ky * kernelSize) + kx;
+                            var x0 = TVec.Load(ref inputRef, at + q0);
+                            var x1 = TVec.Load(ref inputRef, at + q1);
+                            var w = TVec.Broadcast(Unsafe.Add(ref kernelRef, k0 + tap));
+                            s00 = TVec.MultiplyAdd(w, x0, s00); s01 = TVec.MultiplyAdd(w, x1, s01);
+                            w = TVec.Broadcast(Unsafe.Add(ref kernelRef, k1 + tap));
+                            s10 = TVec.MultiplyAdd(w, x0, s10); s11 = TVec.MultiplyAdd(w, x1, s11);
+                            w = TVec.Broadcast(Unsafe.Add(ref kernelRef, k2 + tap));
+                            s20 = TVec.MultiplyAdd(w, x0, s20); s21 = TVec.MultiplyAdd(w, x1, s21);
+                            w = TVec.Broadcast(Unsafe.Add(ref kernelRef, k3 + tap));
+                            s30 = TVec.MultiplyAdd(w, x0, s30); s31 = TVec.MultiplyAdd(w, x1, s31);
+                            w = TVec.Broadcast(Unsafe.Add(ref kernelRef, k4 + tap));
+                            s40 = TVec.MultiplyAdd(w, x0, s40); s41 = TVec.MultiplyAdd(w, x1, s41);
+                            w = TVec.Broadcast(Unsafe.Add(ref kernelRef, k5 + tap));
+                            s50 = TVec.MultiplyAdd(w, x0, s50); s51 = TVec.MultiplyAdd(w, x1, s51);
+                        }
+                    }
+                }
+                TVec.Store(TAct.Invoke(s00), ref wideRef, q0); TVec.Store(TAct.Invoke(s01), ref wideRef, q1);
+                TVec.Store(TAct.Invoke(s10), ref wideRef, run + q0); TVec.Store(TAct.Invoke(s11), ref wideRef, run + q1);
+                TVec.Store(TAct.Invoke(s20), ref wideRef, (2 * run) + q0); TVec.Store(TAct.Invoke(s21), ref wideRef, (2 * run) + q1);
+                TVec.Store(TAct.Invoke(s30), ref wideRef, (3 * run) + q0); TVec.Store(TAct.Invoke(s31), ref wideRef, (3 * run) + q1);
+                TVec.Store(TAct.Invoke(s40), ref wideRef, (4 * run) + q0); TVec.Store(TAct.Invoke(s41), ref wideRef, (4 * run) + q1);
+                TVec.Store(TAct.Invoke(s50), ref wideRef, (5 * run) + q0); TVec.Store(TAct.Invoke(s51), ref wideRef, (5 * run) + q1);
+            }
+            for (int j = 0; j < count; j++)
+            {
+                Span<float> map = output.Slice((t0 + j) * outputPlane, outputPlane);
+                ReadOnlySpan<float> rows = wide.Slice(j * run, run);
+                for (int y = 0; y < outputHeight; y++)
+                    rows.Slice(y * inputWidth, outputWidth).CopyTo(map.Slice(y * outputWidth, outputWidth));
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TVec BiasOf<TVec>(ReadOnlySpan<float> bias, int target) where TVec : struct, ISimdVector<TVec>
+        => TVec.Broadcast(bias.IsEmpty ? 0f : bias[target]);
 
     /// <summary>
     /// kernelGradient[k] += Σ_y Σ_x outputGradient[t][y][x] · input[s][y+ky][x+kx] for every (s,k) wired to t;

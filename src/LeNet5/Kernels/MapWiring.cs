@@ -18,7 +18,15 @@ internal sealed class MapWiring
         _first = first;
         _source = source;
         _kernel = kernel;
+        SharesSources = Enumerable.Range(1, Targets - 1 < 0 ? 0 : Targets - 1).All(t =>
+            source.AsSpan(first[t], first[t + 1] - first[t]).SequenceEqual(source.AsSpan(first[0], first[1] - first[0])));
     }
+
+    /// <summary>
+    /// Every target sums the same sources in the same order (a full table: C1, the Modern C3 both ways), so one
+    /// load of an input vector can feed every target's multiply-add.
+    /// </summary>
+    public bool SharesSources { get; }
 
     public int Targets => _first.Length - 1;
     public int Sources { get; private init; }

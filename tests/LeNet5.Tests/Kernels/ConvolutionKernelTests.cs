@@ -53,6 +53,36 @@ public class ConvolutionKernelTests
         });
     }
 
+    /// <summary>Full tables take the six-targets-at-a-time path: 1–13 targets cover every remainder of a group.</summary>
+    [Theory]
+    [MemberData(nameof(Bits))]
+    public void Correlate_OverAFullTable_MatchesScalarLoops_ForEveryTargetCount(int bits)
+    {
+        var random = new Random(bits + 100);
+        TestUtil.WithWidth(bits, () =>
+        {
+            foreach (int sources in new[] { 1, 2, 3 })
+            {
+                for (int targets = 1; targets <= 13; targets++)
+                {
+                    var table = ConnectionTable.Full(sources, targets);
+                    var wiring = MapWiring.Forward(table);
+                    Assert.True(wiring.SharesSources);
+                    int kernelSize = 1 + (2 * (targets % 3)), outputWidth = 3 + (targets * 3 % 29), outputHeight = 1 + (targets % 4);
+                    int inputHeight = outputHeight + kernelSize - 1, inputWidth = outputWidth + kernelSize - 1;
+                    float[] input = TestUtil.RandomFloats(random, sources * inputHeight * inputWidth);
+                    float[] kernels = TestUtil.RandomFloats(random, table.Connections * kernelSize * kernelSize);
+                    float[] bias = TestUtil.RandomFloats(random, targets);
+                    var (expected, _, _) = Reference(table, input, inputHeight, inputWidth, kernels, kernelSize, bias, new float[targets * outputHeight * outputWidth]);
+                    var output = new float[expected.Length];
+                    ConvolutionKernels.Correlate(input, inputHeight, inputWidth, kernels, kernelSize, bias, wiring, output, Activation.ReLU);
+                    TestUtil.AssertClose(expected.Select(v => Math.Max(v, 0)).ToArray(), output, Tolerance,
+                        $"full {sources}→{targets} k={kernelSize} w={outputWidth} @{bits}");
+                }
+            }
+        });
+    }
+
     [Fact]
     public void EveryVectorType_RunsTheSameKernel()
     {
