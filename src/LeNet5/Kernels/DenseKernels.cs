@@ -1,6 +1,5 @@
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using LeNet5.Model;
 
 namespace LeNet5.Kernels;
@@ -9,153 +8,170 @@ namespace LeNet5.Kernels;
 /// A fully connected layer over a whole batch, as three register-blocked matrix products (C5 over the 400 S4
 /// outputs, F6, the Modern output). Shapes, row-major: X (B, K) inputs, W (N, K) weights, Y (B, N) outputs.
 /// <list type="bullet">
-/// <item><see cref="Forward"/>: Y = X·Wᵀ + b. From four images on, Wᵀ is first packed into panels of two vectors of
-/// outputs, so that each multiply-add takes one input broadcast and one aligned panel load, and each panel load
-/// feeds six images; below that the product is one dot product per output (no packing to amortise).</item>
+/// <item><see cref="Forward"/>: Y = X·Wᵀ + b, as dot products along K in blocks of 3 images × 3 outputs: each
+/// vector of weights loaded feeds three images and each vector of inputs three outputs. Every (image, output) has
+/// its own accumulator, summed in the same order whatever the batch, so an image's outputs are bit for bit the
+/// same alone or in any batch, at any position: <c>Predict</c> over a batch split across threads equals it whole.
+/// (Packing Wᵀ into panels would avoid the horizontal sums, but costs a transpose of W per call, as much as the
+/// product itself at batch 1.)</item>
 /// <item><see cref="AccumulateGradients"/>: dW += dYᵀ·X and db += Σ_b dY. A 3×3 block of (outputs × input vectors)
 /// stays in registers across the whole batch and is added to dW once: no per-image rank-1 update.</item>
 /// <item><see cref="InputGradient"/>: dX = dY·W, a 3×3 block of (images × input vectors) in registers.</item>
 /// </list>
-/// Every kernel is generic over the vector width; the dispatching overloads pick the widest that fits K (or N).
+/// Every kernel is generic over the vector width; the dispatching overloads pick the widest that fits K.
 /// </summary>
 internal static class DenseKernels
 {
-    /// <summary>Images per forward micro-kernel: 6 rows × 2 vectors = 12 accumulators, which with two panel loads
-    /// and one broadcast fit the 16 registers of AVX2 (and leave half of AVX-512's 32 free).</summary>
-    private const int ForwardRows = 6;
-
-    /// <summary>Vectors of outputs per packed panel.</summary>
-    private const int PanelVectors = 2;
-
-    /// <summary>Below this many images the forward pass does not pack Wᵀ.</summary>
-    private const int PackingThreshold = 4;
-
-    /// <summary>Rows (images or outputs) × vectors of a backward block: 9 accumulators, three loads, one broadcast.</summary>
+    /// <summary>Rows (images or outputs) × vectors of a block: 9 accumulators and 3 + 1 operands fit AVX2's 16 registers.</summary>
     private const int BlockRows = 3;
 
     private const int BlockVectors = 3;
 
-    /// <summary>Floats of scratch <see cref="Forward"/> needs to pack Wᵀ (and the padded bias) for any vector width.</summary>
-    public static int PackedSize(int inputs, int outputs)
-    {
-        int panelWidth = PanelVectors * 16, panels = (outputs + panelWidth - 1) / panelWidth;
-        return (panels * panelWidth * inputs) + (panels * panelWidth);
-    }
+    /// <summary>Outputs per forward block when fewer than three images remain: six chains hide the multiply-add latency.</summary>
+    private const int RowOutputs = 6;
 
-    /// <summary>
-    /// y (B, N) = f(x (B, K) · wᵀ + bias), w (N, K), bias (N), f the activation (none when null), applied in registers.
-    /// <paramref name="packed"/> is scratch of <see cref="PackedSize"/> floats.
-    /// </summary>
-    public static void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, Span<float> y, int batch, Span<float> packed,
-        Activation? activation = null)
+    /// <summary>y (B, N) = f(x (B, K) · wᵀ + bias), w (N, K), bias (N), f the activation (none when null).</summary>
+    public static void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, Span<float> y, int batch, Activation? activation = null)
     {
         switch (activation)
         {
-            case null: Forward<ActivationKernels.IdentityOp>(x, weights, bias, y, batch, packed); break;
-            case Activation.ScaledTanh: Forward<ActivationKernels.ScaledTanhOp>(x, weights, bias, y, batch, packed); break;
-            case Activation.Tanh: Forward<ActivationKernels.TanhOp>(x, weights, bias, y, batch, packed); break;
-            case Activation.ReLU: Forward<ActivationKernels.ReLUOp>(x, weights, bias, y, batch, packed); break;
+            case null: Forward<ActivationKernels.IdentityOp>(x, weights, bias, y, batch); break;
+            case Activation.ScaledTanh: Forward<ActivationKernels.ScaledTanhOp>(x, weights, bias, y, batch); break;
+            case Activation.Tanh: Forward<ActivationKernels.TanhOp>(x, weights, bias, y, batch); break;
+            case Activation.ReLU: Forward<ActivationKernels.ReLUOp>(x, weights, bias, y, batch); break;
             default: throw new ArgumentOutOfRangeException(nameof(activation), activation, null);
         }
     }
 
-    private static void Forward<TAct>(ReadOnlySpan<float> x, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, Span<float> y, int batch, Span<float> packed)
+    private static void Forward<TAct>(ReadOnlySpan<float> x, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, Span<float> y, int batch)
         where TAct : struct, ActivationKernels.IActivationOp
     {
-        switch (Simd.WidthFor(bias.Length))
+        switch (Simd.WidthFor(bias.Length == 0 ? 0 : weights.Length / bias.Length))
         {
-            case 16: Forward<Vec512, TAct>(x, weights, bias, y, batch, packed); break;
-            case 8: Forward<Vec256, TAct>(x, weights, bias, y, batch, packed); break;
-            case 4: Forward<Vec128, TAct>(x, weights, bias, y, batch, packed); break;
-            default: Forward<Vec1, TAct>(x, weights, bias, y, batch, packed); break;
+            case 16: Forward<Vec512, TAct>(x, weights, bias, y, batch); break;
+            case 8: Forward<Vec256, TAct>(x, weights, bias, y, batch); break;
+            case 4: Forward<Vec128, TAct>(x, weights, bias, y, batch); break;
+            default: Forward<Vec1, TAct>(x, weights, bias, y, batch); break;
         }
     }
 
-    /// <inheritdoc cref="Forward(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int, Span{float}, Activation?)"/>
-    [SkipLocalsInit]
-    public static void Forward<TVec, TAct>(ReadOnlySpan<float> x, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, Span<float> y, int batch, Span<float> packed)
+    /// <inheritdoc cref="Forward(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int, Activation?)"/>
+    public static void Forward<TVec, TAct>(ReadOnlySpan<float> x, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, Span<float> y, int batch)
         where TVec : struct, ISimdVector<TVec>
         where TAct : struct, ActivationKernels.IActivationOp
     {
         int outputs = bias.Length, inputs = CheckShapes(x, weights, outputs, y, batch);
-        if (batch < PackingThreshold)
-        {
-            for (int b = 0; b < batch; b++)
-                for (int o = 0; o < outputs; o++)
-                    y[(b * outputs) + o] = Vec1.ToScalar(TAct.Invoke(Vec1.Broadcast(bias[o] + Dot<TVec>(weights.Slice(o * inputs, inputs), x.Slice(b * inputs, inputs)))));
-            return;
-        }
-
-        int width = PanelVectors * TVec.Count, panels = (outputs + width - 1) / width;
-        ArgumentOutOfRangeException.ThrowIfLessThan(packed.Length, (panels * width * inputs) + (panels * width), nameof(packed));
-        Span<float> panelData = packed[..(panels * width * inputs)], paddedBias = packed.Slice(panels * width * inputs, panels * width);
-        PackTransposed(weights, outputs, inputs, width, panelData);
-        paddedBias.Clear();
-        bias.CopyTo(paddedBias);
-
-        Span<float> partial = stackalloc float[ForwardRows * PanelVectors * 16];
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(TVec.Count, inputs, "vector width");
         ref float xRef = ref Simd.Ref(x);
-        ref float yRef = ref Simd.Ref(y);
-        for (int p = 0; p < panels; p++)
+        ref float wRef = ref Simd.Ref(weights);
+        int whole = inputs / TVec.Count;
+        // The overlapping last vector's lanes below firstKept belong to the vector before it.
+        int firstKept = (whole * TVec.Count) - (inputs - TVec.Count);
+        int b = 0;
+        for (; b + BlockRows <= batch; b += BlockRows)
+            for (int n = 0; n < outputs; n += BlockRows)
+                ForwardBlock<TVec>(ref xRef, ref wRef, bias, y, b, n, Math.Min(BlockRows, outputs - n), inputs, outputs, whole, firstKept);
+        for (; b < batch; b++)
+            for (int n = 0; n < outputs; n += RowOutputs)
+                ForwardRow<TVec>(ref xRef, ref wRef, bias, y, b, n, Math.Min(RowOutputs, outputs - n), inputs, outputs, whole, firstKept);
+        Activate<TAct>(y[..(batch * outputs)]);
+    }
+
+    /// <summary>Images b..b+2 × outputs n..n+count−1 (a short block repeats its last output and stores it once).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ForwardBlock<TVec>(ref float x, ref float w, ReadOnlySpan<float> bias, Span<float> y, int b, int n, int count,
+        int inputs, int outputs, int whole, int firstKept)
+        where TVec : struct, ISimdVector<TVec>
+    {
+        nint x0 = (nint)b * inputs, x1 = x0 + inputs, x2 = x1 + inputs;
+        nint w0 = (nint)n * inputs, w1 = (nint)(n + Math.Min(1, count - 1)) * inputs, w2 = (nint)(n + Math.Min(2, count - 1)) * inputs;
+        TVec c00 = TVec.Zero, c01 = TVec.Zero, c02 = TVec.Zero, c10 = TVec.Zero, c11 = TVec.Zero, c12 = TVec.Zero;
+        TVec c20 = TVec.Zero, c21 = TVec.Zero, c22 = TVec.Zero;
+        for (int v = 0; v <= whole; v++)
         {
-            ref float panel = ref Simd.Ref(panelData[(p * width * inputs)..]);
-            var bias0 = TVec.Load(ref Simd.Ref(paddedBias), p * width);
-            var bias1 = TVec.Load(ref Simd.Ref(paddedBias), (p * width) + TVec.Count);
-            int column = p * width, valid = Math.Min(width, outputs - column);
-            int b = 0;
-            for (; b + ForwardRows <= batch; b += ForwardRows)
-            {
-                // Six images share every panel load; the accumulators start at the bias.
-                TVec c00 = bias0, c01 = bias1, c10 = bias0, c11 = bias1, c20 = bias0, c21 = bias1;
-                TVec c30 = bias0, c31 = bias1, c40 = bias0, c41 = bias1, c50 = bias0, c51 = bias1;
-                nint row = b * inputs;
-                for (nint k = 0; k < inputs; k++)
-                {
-                    var w0 = TVec.Load(ref panel, k * width);
-                    var w1 = TVec.Load(ref panel, (k * width) + TVec.Count);
-                    var a = TVec.Broadcast(Unsafe.Add(ref xRef, row + k));
-                    c00 = TVec.MultiplyAdd(a, w0, c00); c01 = TVec.MultiplyAdd(a, w1, c01);
-                    a = TVec.Broadcast(Unsafe.Add(ref xRef, row + inputs + k));
-                    c10 = TVec.MultiplyAdd(a, w0, c10); c11 = TVec.MultiplyAdd(a, w1, c11);
-                    a = TVec.Broadcast(Unsafe.Add(ref xRef, row + (2 * inputs) + k));
-                    c20 = TVec.MultiplyAdd(a, w0, c20); c21 = TVec.MultiplyAdd(a, w1, c21);
-                    a = TVec.Broadcast(Unsafe.Add(ref xRef, row + (3 * inputs) + k));
-                    c30 = TVec.MultiplyAdd(a, w0, c30); c31 = TVec.MultiplyAdd(a, w1, c31);
-                    a = TVec.Broadcast(Unsafe.Add(ref xRef, row + (4 * inputs) + k));
-                    c40 = TVec.MultiplyAdd(a, w0, c40); c41 = TVec.MultiplyAdd(a, w1, c41);
-                    a = TVec.Broadcast(Unsafe.Add(ref xRef, row + (5 * inputs) + k));
-                    c50 = TVec.MultiplyAdd(a, w0, c50); c51 = TVec.MultiplyAdd(a, w1, c51);
-                }
-                StoreRow(TAct.Invoke(c00), TAct.Invoke(c01), ref yRef, (b * outputs) + column, valid, partial);
-                StoreRow(TAct.Invoke(c10), TAct.Invoke(c11), ref yRef, ((b + 1) * outputs) + column, valid, partial);
-                StoreRow(TAct.Invoke(c20), TAct.Invoke(c21), ref yRef, ((b + 2) * outputs) + column, valid, partial);
-                StoreRow(TAct.Invoke(c30), TAct.Invoke(c31), ref yRef, ((b + 3) * outputs) + column, valid, partial);
-                StoreRow(TAct.Invoke(c40), TAct.Invoke(c41), ref yRef, ((b + 4) * outputs) + column, valid, partial);
-                StoreRow(TAct.Invoke(c50), TAct.Invoke(c51), ref yRef, ((b + 5) * outputs) + column, valid, partial);
-            }
-            for (; b < batch; b++)
-            {
-                TVec c0 = bias0, c1 = bias1, d0 = TVec.Zero, d1 = TVec.Zero;
-                nint row = b * inputs, k = 0;
-                // Two chains per vector: one image alone would otherwise wait on the multiply-add latency.
-                for (; k + 1 < inputs; k += 2)
-                {
-                    var a = TVec.Broadcast(Unsafe.Add(ref xRef, row + k));
-                    c0 = TVec.MultiplyAdd(a, TVec.Load(ref panel, k * width), c0);
-                    c1 = TVec.MultiplyAdd(a, TVec.Load(ref panel, (k * width) + TVec.Count), c1);
-                    a = TVec.Broadcast(Unsafe.Add(ref xRef, row + k + 1));
-                    d0 = TVec.MultiplyAdd(a, TVec.Load(ref panel, (k + 1) * width), d0);
-                    d1 = TVec.MultiplyAdd(a, TVec.Load(ref panel, ((k + 1) * width) + TVec.Count), d1);
-                }
-                if (k < inputs)
-                {
-                    var a = TVec.Broadcast(Unsafe.Add(ref xRef, row + k));
-                    c0 = TVec.MultiplyAdd(a, TVec.Load(ref panel, k * width), c0);
-                    c1 = TVec.MultiplyAdd(a, TVec.Load(ref panel, (k * width) + TVec.Count), c1);
-                }
-                StoreRow(TAct.Invoke(TVec.Add(c0, d0)), TAct.Invoke(TVec.Add(c1, d1)), ref yRef, (b * outputs) + column, valid, partial);
-            }
+            nint k = v < whole ? v * TVec.Count : inputs - TVec.Count;
+            if (v == whole && firstKept == TVec.Count)
+                break;
+            var a0 = TVec.Load(ref w, w0 + k);
+            var a1 = TVec.Load(ref w, w1 + k);
+            var a2 = TVec.Load(ref w, w2 + k);
+            var xv = TVec.Load(ref x, x0 + k);
+            if (v == whole)
+                xv = TVec.ClearLanesBelow(xv, firstKept);
+            c00 = TVec.MultiplyAdd(xv, a0, c00); c01 = TVec.MultiplyAdd(xv, a1, c01); c02 = TVec.MultiplyAdd(xv, a2, c02);
+            xv = TVec.Load(ref x, x1 + k);
+            if (v == whole)
+                xv = TVec.ClearLanesBelow(xv, firstKept);
+            c10 = TVec.MultiplyAdd(xv, a0, c10); c11 = TVec.MultiplyAdd(xv, a1, c11); c12 = TVec.MultiplyAdd(xv, a2, c12);
+            xv = TVec.Load(ref x, x2 + k);
+            if (v == whole)
+                xv = TVec.ClearLanesBelow(xv, firstKept);
+            c20 = TVec.MultiplyAdd(xv, a0, c20); c21 = TVec.MultiplyAdd(xv, a1, c21); c22 = TVec.MultiplyAdd(xv, a2, c22);
         }
+        int row = b * outputs;
+        y[row + n] = bias[n] + TVec.Sum(c00);
+        y[row + outputs + n] = bias[n] + TVec.Sum(c10);
+        y[row + (2 * outputs) + n] = bias[n] + TVec.Sum(c20);
+        if (count > 1)
+        {
+            y[row + n + 1] = bias[n + 1] + TVec.Sum(c01);
+            y[row + outputs + n + 1] = bias[n + 1] + TVec.Sum(c11);
+            y[row + (2 * outputs) + n + 1] = bias[n + 1] + TVec.Sum(c21);
+        }
+        if (count > 2)
+        {
+            y[row + n + 2] = bias[n + 2] + TVec.Sum(c02);
+            y[row + outputs + n + 2] = bias[n + 2] + TVec.Sum(c12);
+            y[row + (2 * outputs) + n + 2] = bias[n + 2] + TVec.Sum(c22);
+        }
+    }
+
+    /// <summary>
+    /// Image b × outputs n..n+count−1, each summed exactly as <see cref="ForwardBlock"/> sums it (one accumulator,
+    /// vectors in order, the same masked tail), so the result does not depend on which kernel ran.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ForwardRow<TVec>(ref float x, ref float w, ReadOnlySpan<float> bias, Span<float> y, int b, int n, int count,
+        int inputs, int outputs, int whole, int firstKept)
+        where TVec : struct, ISimdVector<TVec>
+    {
+        nint x0 = (nint)b * inputs;
+        nint w0 = (nint)n * inputs, w1 = (nint)(n + Math.Min(1, count - 1)) * inputs, w2 = (nint)(n + Math.Min(2, count - 1)) * inputs;
+        nint w3 = (nint)(n + Math.Min(3, count - 1)) * inputs, w4 = (nint)(n + Math.Min(4, count - 1)) * inputs, w5 = (nint)(n + Math.Min(5, count - 1)) * inputs;
+        TVec c0 = TVec.Zero, c1 = TVec.Zero, c2 = TVec.Zero, c3 = TVec.Zero, c4 = TVec.Zero, c5 = TVec.Zero;
+        for (int v = 0; v <= whole; v++)
+        {
+            nint k = v < whole ? v * TVec.Count : inputs - TVec.Count;
+            if (v == whole && firstKept == TVec.Count)
+                break;
+            var xv = TVec.Load(ref x, x0 + k);
+            if (v == whole)
+                xv = TVec.ClearLanesBelow(xv, firstKept);
+            c0 = TVec.MultiplyAdd(xv, TVec.Load(ref w, w0 + k), c0);
+            c1 = TVec.MultiplyAdd(xv, TVec.Load(ref w, w1 + k), c1);
+            c2 = TVec.MultiplyAdd(xv, TVec.Load(ref w, w2 + k), c2);
+            c3 = TVec.MultiplyAdd(xv, TVec.Load(ref w, w3 + k), c3);
+            c4 = TVec.MultiplyAdd(xv, TVec.Load(ref w, w4 + k), c4);
+            c5 = TVec.MultiplyAdd(xv, TVec.Load(ref w, w5 + k), c5);
+        }
+        Span<float> row = y.Slice(b * outputs, outputs);
+        row[n] = bias[n] + TVec.Sum(c0);
+        if (count > 1) row[n + 1] = bias[n + 1] + TVec.Sum(c1);
+        if (count > 2) row[n + 2] = bias[n + 2] + TVec.Sum(c2);
+        if (count > 3) row[n + 3] = bias[n + 3] + TVec.Sum(c3);
+        if (count > 4) row[n + 4] = bias[n + 4] + TVec.Sum(c4);
+        if (count > 5) row[n + 5] = bias[n + 5] + TVec.Sum(c5);
+    }
+
+    /// <summary>
+    /// The activation over the finished outputs, in L1. Not in registers before the store: the tanh's constants,
+    /// hoisted by the JIT, push the accumulators out of registers (measured: twice as slow).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Activate<TAct>(Span<float> values) where TAct : struct, ActivationKernels.IActivationOp
+    {
+        if (typeof(TAct) != typeof(ActivationKernels.IdentityOp))
+            ActivationKernels.AffineForward<TAct>(values, 1f, 0f);
     }
 
     /// <summary>
@@ -356,59 +372,8 @@ internal static class DenseKernels
         TVec.Store(v2, ref destination, at + (2 * TVec.Count));
     }
 
-    /// <summary>Σ a[i]·b[i] with four chains in flight; the overlapping last vector has its shared lanes cleared.</summary>
-    private static float Dot<TVec>(ReadOnlySpan<float> a, ReadOnlySpan<float> b) where TVec : struct, ISimdVector<TVec>
-    {
-        int length = a.Length;
-        ref float aRef = ref Simd.Ref(a);
-        ref float bRef = ref Simd.Ref(b);
-        TVec s0 = TVec.Zero, s1 = TVec.Zero, s2 = TVec.Zero, s3 = TVec.Zero;
-        nint i = 0;
-        for (; i + (4 * TVec.Count) <= length; i += 4 * TVec.Count)
-        {
-            s0 = TVec.MultiplyAdd(TVec.Load(ref aRef, i), TVec.Load(ref bRef, i), s0);
-            s1 = TVec.MultiplyAdd(TVec.Load(ref aRef, i + TVec.Count), TVec.Load(ref bRef, i + TVec.Count), s1);
-            s2 = TVec.MultiplyAdd(TVec.Load(ref aRef, i + (2 * TVec.Count)), TVec.Load(ref bRef, i + (2 * TVec.Count)), s2);
-            s3 = TVec.MultiplyAdd(TVec.Load(ref aRef, i + (3 * TVec.Count)), TVec.Load(ref bRef, i + (3 * TVec.Count)), s3);
-        }
-        for (; i + TVec.Count <= length; i += TVec.Count)
-            s0 = TVec.MultiplyAdd(TVec.Load(ref aRef, i), TVec.Load(ref bRef, i), s0);
-        if (i < length)
-        {
-            nint last = length - TVec.Count;
-            s1 = TVec.MultiplyAdd(TVec.ClearLanesBelow(TVec.Load(ref aRef, last), (int)(i - last)), TVec.Load(ref bRef, last), s1);
-        }
-        return TVec.Sum(TVec.Add(TVec.Add(s0, s1), TVec.Add(s2, s3)));
-    }
 
-    /// <summary>panels[p][k][j] = w[p·width + j][k], zero past the last output: Wᵀ cut into column panels.</summary>
-    private static void PackTransposed(ReadOnlySpan<float> weights, int outputs, int inputs, int width, Span<float> panels)
-    {
-        panels.Clear();
-        for (int o = 0; o < outputs; o++)
-        {
-            Span<float> panel = panels[((o / width) * width * inputs)..];
-            int j = o % width;
-            ReadOnlySpan<float> row = weights.Slice(o * inputs, inputs);
-            for (int k = 0; k < inputs; k++)
-                panel[(k * width) + j] = row[k];
-        }
-    }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StoreRow<TVec>(TVec low, TVec high, ref float y, nint at, int valid, Span<float> partial) where TVec : struct, ISimdVector<TVec>
-    {
-        if (valid == 2 * TVec.Count)
-        {
-            TVec.Store(low, ref y, at);
-            TVec.Store(high, ref y, at + TVec.Count);
-            return;
-        }
-        // The last panel runs past the row: only its first `valid` outputs exist.
-        TVec.Store(low, ref Simd.Ref(partial), 0);
-        TVec.Store(high, ref Simd.Ref(partial), TVec.Count);
-        partial[..valid].CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref y, at), valid));
-    }
 
     private static int CheckShapes(ReadOnlySpan<float> x, ReadOnlySpan<float> weights, int outputs, ReadOnlySpan<float> y, int batch)
     {

@@ -40,7 +40,7 @@ internal sealed class ConvolutionLayer : Layer
 
     public override int ParameterCount => KernelParameters + _table.Outputs;
 
-    public override int ScratchSize => IsDense ? DenseKernels.PackedSize(InputShape.Size, _table.Outputs) : KernelParameters + (_table.Outputs * PaddedHeight * PaddedWidth);
+    public override int ScratchSize => IsDense ? 0 : KernelParameters + (_table.Outputs * PaddedHeight * PaddedWidth);
 
     public override IReadOnlyList<ParameterTensor> Tensors =>
     [
@@ -99,7 +99,7 @@ internal sealed class ConvolutionLayer : Layer
         ReadOnlySpan<float> kernels = parameters[..KernelParameters], bias = parameters.Slice(KernelParameters, _table.Outputs);
         int inSize = InputShape.Size, outSize = OutputShape.Size;
         if (IsDense)
-            DenseKernels.Forward(input[..(batch * inSize)], kernels, bias, output[..(batch * outSize)], batch, scratch, Activation);
+            DenseKernels.Forward(input[..(batch * inSize)], kernels, bias, output[..(batch * outSize)], batch, Activation);
         else
             for (int b = 0; b < batch; b++)
                 ConvolutionKernels.Correlate(input.Slice(b * inSize, inSize), InputShape.Height, InputShape.Width, kernels, _kernelSize, bias, _forward,

@@ -30,15 +30,12 @@ internal sealed class FullyConnectedLayer : Layer
 
     public override LayerSummary Summary => new(Name, [Outputs], ParameterCount, 0, ParameterCount);
 
-    /// <summary>The forward pass packs Wᵀ into panels here.</summary>
-    public override int ScratchSize => DenseKernels.PackedSize(Inputs, Outputs);
-
     public override void Initialize(Span<float> parameters, Random random) => FillUniform(parameters[..ParameterCount], 2.4 / Inputs, random);
 
     public override void Forward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> output, int batch, Span<float> scratch)
     {
         ReadOnlySpan<float> weights = parameters[..WeightCount], bias = parameters.Slice(WeightCount, Outputs);
-        DenseKernels.Forward(input[..(batch * Inputs)], weights, bias, output[..(batch * Outputs)], batch, scratch, Activation);
+        DenseKernels.Forward(input[..(batch * Inputs)], weights, bias, output[..(batch * Outputs)], batch, Activation);
     }
 
     public override void Backward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, ReadOnlySpan<float> output, Span<float> outputGradient,

@@ -5,7 +5,7 @@ namespace LeNet5.Tests.Kernels;
 
 /// <summary>
 /// The batched dense kernels against plain double loops, at every vector width, over batch sizes on both sides
-/// of the packing threshold and of every register block (1–14 images), input lengths with every tail
+/// of every register block (1–14 images), input lengths with every tail
 /// (1–40 and the network's 84, 120, 400) and output counts that leave a partial panel (1–37, 84, 120).
 /// </summary>
 [Collection("Simd")]
@@ -30,6 +30,31 @@ public class DenseKernelTests
         {
             foreach (var (batch, inputs, outputs) in shapes)
                 Check(random, batch, inputs, outputs, $"B={batch} K={inputs} N={outputs} @{bits}");
+        });
+    }
+
+    /// <summary>An image's outputs do not depend on the batch around it: alone, first, last or in the middle, bit for bit.</summary>
+    [Theory]
+    [MemberData(nameof(Bits))]
+    public void Forward_GivesEachImageTheSameBits_InAnyBatch(int bits)
+    {
+        var random = new Random(bits + 7);
+        TestUtil.WithWidth(bits, () =>
+        {
+            foreach (var (inputs, outputs) in new[] { (400, 120), (120, 84), (84, 10), (13, 7) })
+            {
+                const int Batch = 11;
+                float[] x = TestUtil.RandomFloats(random, Batch * inputs), w = TestUtil.RandomFloats(random, outputs * inputs), bias = TestUtil.RandomFloats(random, outputs);
+                var whole = new float[Batch * outputs];
+                DenseKernels.Forward(x, w, bias, whole, Batch, Activation.ScaledTanh);
+                for (int b = 0; b < Batch; b++)
+                    for (int size = 1; size <= Batch - b; size += 4)
+                    {
+                        var part = new float[size * outputs];
+                        DenseKernels.Forward(x.AsSpan(b * inputs, size * inputs), w, bias, part, size, Activation.ScaledTanh);
+                        Assert.True(part.AsSpan(0, outputs).SequenceEqual(whole.AsSpan(b * outputs, outputs)), $"image {b} in a batch of {size}, K={inputs} @{bits}");
+                    }
+            }
         });
     }
 
@@ -63,13 +88,13 @@ public class DenseKernelTests
         // Guard floats past the end: a kernel that writes beyond its output fails the check below.
         const float Guard = 12345f;
         var actualY = Enumerable.Repeat(Guard, (batch * outputs) + 40).ToArray();
-        DenseKernels.Forward(x, w, bias, actualY.AsSpan(0, batch * outputs), batch, new float[DenseKernels.PackedSize(inputs, outputs)]);
+        DenseKernels.Forward(x, w, bias, actualY.AsSpan(0, batch * outputs), batch);
         TestUtil.AssertClose(y, actualY.AsSpan(0, batch * outputs), Tolerance * inputs, $"forward {what}");
         Assert.All(actualY.AsSpan(batch * outputs).ToArray(), v => Assert.Equal(Guard, v));
 
         // The activation applied in registers: the squash of the same sums.
         var squashed = new float[batch * outputs];
-        DenseKernels.Forward(x, w, bias, squashed, batch, new float[DenseKernels.PackedSize(inputs, outputs)], Activation.ScaledTanh);
+        DenseKernels.Forward(x, w, bias, squashed, batch, Activation.ScaledTanh);
         TestUtil.AssertClose(y.Select(v => ActivationKernels.Reference(Activation.ScaledTanh, v)).ToArray(), squashed, Tolerance * inputs, $"squashed forward {what}");
 
         var actualDx = Enumerable.Repeat(Guard, (batch * inputs) + 40).ToArray();
