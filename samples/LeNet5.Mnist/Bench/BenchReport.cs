@@ -58,7 +58,7 @@ internal sealed class BenchReport
         text.AppendLine(c, $"simd       the library uses {Simd}");
         text.AppendLine(c, $"peak       {PeakFmaPerSecondPerCore / 1e9:F1} G fp32 multiply-adds/s per core ({2 * PeakFmaPerSecondPerCore / 1e9:F1} GFLOP/s), measured with 12 {PeakBits}-bit {(PeakFused ? "FMA" : "multiply+add")} chains");
         text.AppendLine(c, $"data       {Data}");
-        text.AppendLine(c, $"training   {Optimizer} (the trainer's default for {Architecture.ToString().ToLowerInvariant()})");
+        text.AppendLine(c, $"optimizer  {Optimizer} for training (the trainer's default for {Architecture.ToString().ToLowerInvariant()})");
         text.AppendLine();
         text.AppendLine(c, $"{"workload",-10}{"batch",6}{"threads",8}{"images/s",12}{"ms/batch",10}{"share of peak",15}");
         foreach (var figure in Figures)
