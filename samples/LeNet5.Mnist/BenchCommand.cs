@@ -28,7 +28,7 @@ internal static class BenchCommand
         var arch = Cli.ArchitectureOption();
         var seconds = new Option<double>("--seconds")
         {
-            Description = $"About how long the whole run takes (default {DefaultSeconds:0}); every round scales with it.",
+            Description = "About how long the whole run takes, in seconds; every round scales with it.",
             HelpName = "S",
             DefaultValueFactory = _ => DefaultSeconds,
             CustomParser = result =>
@@ -127,11 +127,16 @@ internal static class BenchCommand
         return sorted.Length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
     }
 
+    private static int s_drawnLength;
+
     /// <summary>What is being measured, on one line of stderr that the next overwrites; only on a terminal, never with --json.</summary>
     private static void Progress(bool quiet, string? what)
     {
         if (quiet || Console.IsErrorRedirected)
             return;
-        Console.Error.Write(what is null ? "\r\e[K" : $"\r\e[Kbench: {what} …");
+        string line = what is null ? "" : $"bench: {what} …";
+        // Pad over a longer line drawn before, so nothing of it is left at the end.
+        Console.Error.Write("\r" + line.PadRight(s_drawnLength) + (what is null ? "\r" : ""));
+        s_drawnLength = Math.Max(s_drawnLength, line.Length);
     }
 }

@@ -67,7 +67,7 @@ internal sealed class BenchReport
             text.AppendLine(c, $"{w.Kind,-10}{w.Batch,6}{w.Threads,8}{figure.ImagesPerSecond,12:N0}{1e3 * w.Batch / figure.ImagesPerSecond,10:F3}{figure.ShareOfPeak * 100,13:F1} %");
         }
         text.AppendLine();
-        text.AppendLine(c, $"Medians of {Repeats} rounds of about {SecondsPerRepeat:F2} s after a warm-up; {TotalSeconds:F0} s in all.");
+        text.AppendLine(c, $"Medians of {Repeats} rounds of about {SecondsPerRepeat:0.###} s after a warm-up; {TotalSeconds:F0} s in all.");
         text.AppendLine("Share of peak = images/s × multiply-adds per image / (one-core peak × threads). Timings vary with load: run on a quiet machine.");
         return text.ToString();
     }

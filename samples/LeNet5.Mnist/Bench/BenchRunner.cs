@@ -79,7 +79,7 @@ internal sealed class BenchRunner(NetworkDefinition definition, TrainingOptions 
                 break;
             count *= 4;
         }
-        count = Math.Clamp(RoundUp((long)(count / seconds * secondsPerRepeat), batch), batch, RoundUp(1 << 22, batch));
+        count = Math.Clamp(RoundUp((long)(count / Math.Max(seconds, 1e-6) * secondsPerRepeat), batch), batch, RoundUp(1 << 22, batch));
         double[] passes = TrainPasses((int)count, batch, threads, 1 + repeats);
         return passes.Skip(1).Select(s => count / s).ToArray();
     }
