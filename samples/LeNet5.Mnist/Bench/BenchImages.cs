@@ -40,13 +40,15 @@ internal sealed class BenchImages : ILabeledImages
     /// <summary>The same images as a training set of <paramref name="count"/> (cycling through them).</summary>
     public BenchImages WithCount(int count) => new(_images, _labels, Source, count);
 
-    /// <summary>The first <paramref name="count"/> MNIST training images if the data folder holds them, else generated ones.</summary>
+    /// <summary>The first <paramref name="count"/> MNIST training images if the data folder holds that many, else generated ones.</summary>
     public static BenchImages Load(string? dataDirectory, int count)
     {
         string directory = DataDirectory.Resolve(dataDirectory);
         if (MnistFileSet.TrainImages.Find(directory) is not null && MnistFileSet.TrainLabels.Find(directory) is not null)
         {
             var mnist = MnistDataset.LoadTraining(directory, count);
+            if (mnist.Count < count)
+                return Generate(count, $"generated images (the MNIST training files in {directory} hold only {mnist.Count:N0} images; the bench uses {count:N0})");
             var images = new float[mnist.Count * LeNet5Network.InputSize];
             var labels = new int[mnist.Count];
             int[] indices = Enumerable.Range(0, mnist.Count).ToArray();

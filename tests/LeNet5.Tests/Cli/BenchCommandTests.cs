@@ -1,4 +1,5 @@
 using System.Text.Json;
+using LeNet5.Data;
 
 namespace LeNet5.Tests.Cli;
 
@@ -62,6 +63,35 @@ public class BenchCommandTests
         Assert.Contains("share of peak", result.Output, StringComparison.Ordinal);
         Assert.Equal(5, result.Output.Split('\n').Count(l => l.StartsWith("inference ", StringComparison.Ordinal)) - (Environment.ProcessorCount > 2 ? 2 : 0));
         Assert.Equal(5, result.Output.Split('\n').Count(l => l.StartsWith("training ", StringComparison.Ordinal)) - (Environment.ProcessorCount > 2 ? 2 : 0));
+    }
+
+    [Theory]
+    [InlineData(1024, "mnist")]
+    [InlineData(8, "generated")]
+    public void Bench_UsesMnistWhenTheDataFolderHoldsEnoughTrainingImages(int images, string expected)
+    {
+        string folder = Path.Combine(Path.GetTempPath(), "lenet5-bench-data-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        try
+        {
+            var pixels = new byte[images * 28 * 28];
+            var labels = new byte[images];
+            new Random(1).NextBytes(pixels);
+            for (int i = 0; i < images; i++)
+                labels[i] = (byte)(i % 10);
+            IdxWriter.WriteFile<byte>(Path.Combine(folder, "train-images-idx3-ubyte"), pixels, [images, 28, 28]);
+            IdxWriter.WriteFile<byte>(Path.Combine(folder, "train-labels-idx1-ubyte"), labels, [images]);
+
+            var result = Lenet5Process.RunWith(NoMnist(), "bench", "--seconds", "0.02", "--json", "--data", folder);
+            Assert.True(result.ExitCode == 0, result.Error);
+            using var json = JsonDocument.Parse(result.Output);
+            Assert.Equal(expected, json.RootElement.GetProperty("data").GetString());
+            Assert.Contains(folder, json.RootElement.GetProperty("data_source").GetString(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
     }
 
     [Theory]
