@@ -85,6 +85,7 @@ def main():
         torch_env["OPENBLAS_CORETYPE"] = args.openblas_coretype
     removed = [k for k in UNSET if k in os.environ]
 
+    load_before = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
     archs = ["classic", "modern"] if args.arch == "both" else [args.arch]
     results = []
     for arch in archs:
@@ -108,7 +109,8 @@ def main():
         results.append({"arch": arch, "lenet5": lenet5, "pytorch": pytorch, "rows": rows})
 
     if args.json:
-        print(json.dumps({"unset": removed, "openblas_coretype": args.openblas_coretype, "results": results}, indent=2))
+        print(json.dumps({"unset": removed, "openblas_coretype": args.openblas_coretype, "load_average_before": load_before,
+                          "results": results}, indent=2))
         return
 
     first = results[0]
@@ -126,6 +128,9 @@ def main():
     if (pytorch.get("blas_core") or "").lower() in SLOW_OPENBLAS_CORES and lenet5["simd_bits"] >= 256:
         print(f"warning  OpenBLAS runs its {pytorch['blas_core']} kernels on a processor with {lenet5['simd_bits']}-bit vectors: it did not recognise it. "
               f"For a fairer PyTorch, rerun with --openblas-coretype Haswell (AVX2) or SkylakeX (AVX-512).")
+    if load_before is not None and load_before > 0.5 * lenet5["processor_count"]:
+        print(f"warning  the machine was busy before the run (load average {load_before:.1f} on {lenet5['processor_count']} logical processors): "
+              "the figures, above all those on several threads, are unreliable.")
     print()
     width = max(len(r["workload"]) for res in results for r in res["rows"])
     print(f"{'workload':<{width}}  {'PyTorch img/s':>13}  {'LeNet5 img/s':>12}  {'ratio':>7}  {'LeNet5 % peak':>13}  {'PyTorch % peak':>14}")
