@@ -40,8 +40,12 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-import numpy as np  # noqa: E402
-import torch  # noqa: E402
+try:
+    import numpy as np
+    import torch
+except ImportError as missing:
+    sys.exit(f"bench_pytorch: {missing}. On Debian or Ubuntu: sudo apt-get install python3-torch libopenblas0-pthread, "
+             "and run this script with /usr/bin/python3.")
 
 import make_reference as ref  # noqa: E402
 

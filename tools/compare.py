@@ -67,8 +67,11 @@ def main():
     if not (0 < args.seconds <= 86400):
         parser.error("--seconds must be a positive number of seconds (at most 86400)")
 
-    check = subprocess.run([args.python, "-c", "import torch"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    if check.returncode != 0:
+    try:
+        has_torch = subprocess.run([args.python, "-c", "import torch"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode == 0
+    except OSError:
+        has_torch = False
+    if not has_torch:
         fail(f"{args.python} cannot import torch. On Debian or Ubuntu: sudo apt-get install python3-torch libopenblas0-pthread")
 
     if not args.no_build:
