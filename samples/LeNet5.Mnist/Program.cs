@@ -8,6 +8,7 @@ var root = new RootCommand("LeNet-5 (LeCun et al., 1998) on MNIST: train, evalua
     EvalCommand.Create(),
     PredictCommand.Create(),
     SummaryCommand.Create(),
+    BenchCommand.Create(),
     DownloadCommand.Create(),
 };
 return Cli.Run(root, args);

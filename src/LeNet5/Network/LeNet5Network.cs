@@ -9,7 +9,7 @@ namespace LeNet5.Network;
 /// not modify the network, so <see cref="Predict"/> may run on many threads at once, each with its own
 /// <see cref="NetworkWorkspace"/>.
 /// </summary>
-public sealed class LeNet5Network
+public sealed partial class LeNet5Network
 {
     /// <summary>Input height and width: 28×28 digits are centred in a 32×32 field (Section II-B).</summary>
     public const int InputSide = 32;
