@@ -6,10 +6,10 @@ namespace LeNet5.Network;
 /// <summary>
 /// A LeNet-5 network: its layers, one buffer of trainable parameters (every layer's parameters carved
 /// from it in order), and for <see cref="Architecture.Classic"/> the fixed RBF prototypes. Inference does
-/// not modify the network, so <see cref="Predict"/> may run on many threads at once, each with its own
+/// not modify the network, so <see cref="Predict(NetworkWorkspace, ReadOnlySpan{float}, Span{int}, Span{float})"/> may run on many threads at once, each with its own
 /// <see cref="NetworkWorkspace"/>.
 /// </summary>
-public sealed class LeNet5Network
+public sealed partial class LeNet5Network
 {
     /// <summary>Input height and width: 28×28 digits are centred in a 32×32 field (Section II-B).</summary>
     public const int InputSide = 32;
