@@ -90,7 +90,7 @@ public sealed partial class LeNet5Network
     public NetworkWorkspace CreateWorkspace(int batchCapacity = 1) => new(this, batchCapacity);
 
     /// <summary>
-    /// Runs a batch forward. <paramref name="inputs"/> holds whole 32×32 images (normalised as SPEC.md says);
+    /// Runs a batch forward. <paramref name="inputs"/> holds whole 32×32 images (normalised as <see cref="Data.Preprocessing"/> says, Section II-B);
     /// the result is the workspace's outputs for them: RBF penalties (Classic) or logits (Modern), 10 per image.
     /// </summary>
     public ReadOnlySpan<float> Forward(NetworkWorkspace workspace, ReadOnlySpan<float> inputs)
