@@ -17,7 +17,7 @@ internal static class PredictCommand
 
     public static Command Create()
     {
-        var model = new Option<FileInfo>("--model") { Description = "A weights file (.safetensors) in the layout of SPEC.md.", Required = true };
+        var model = new Option<FileInfo>("--model") { Description = "A weights file (.safetensors) as lenet5 train writes it (docs/definitions.md, Weights file).", Required = true };
         var images = new Option<FileInfo>("--images") { Description = "An IDX file of unsigned-byte images, 28×28 or 32×32, raw or gzipped.", Required = true };
         var output = new Option<FileInfo?>("--output") { Description = "Write the CSV here instead of to standard output." };
         var command = new Command("predict", "Classify the images of an IDX file with a saved model.") { model, images, output };

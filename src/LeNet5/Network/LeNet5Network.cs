@@ -6,7 +6,7 @@ namespace LeNet5.Network;
 /// <summary>
 /// A LeNet-5 network: its layers, one buffer of trainable parameters (every layer's parameters carved
 /// from it in order), and for <see cref="Architecture.Classic"/> the fixed RBF prototypes. Inference does
-/// not modify the network, so <see cref="Predict"/> may run on many threads at once, each with its own
+/// not modify the network, so <see cref="Predict(NetworkWorkspace, ReadOnlySpan{float}, Span{int}, Span{float})"/> may run on many threads at once, each with its own
 /// <see cref="NetworkWorkspace"/>.
 /// </summary>
 public sealed partial class LeNet5Network
@@ -90,7 +90,7 @@ public sealed partial class LeNet5Network
     public NetworkWorkspace CreateWorkspace(int batchCapacity = 1) => new(this, batchCapacity);
 
     /// <summary>
-    /// Runs a batch forward. <paramref name="inputs"/> holds whole 32×32 images (normalised as SPEC.md says);
+    /// Runs a batch forward. <paramref name="inputs"/> holds whole 32×32 images (normalised as <see cref="Data.Preprocessing"/> says, Section II-B);
     /// the result is the workspace's outputs for them: RBF penalties (Classic) or logits (Modern), 10 per image.
     /// </summary>
     public ReadOnlySpan<float> Forward(NetworkWorkspace workspace, ReadOnlySpan<float> inputs)

@@ -41,10 +41,10 @@ public sealed class NetworkWorkspace
     /// <summary>The largest batch this workspace holds.</summary>
     public int Capacity { get; }
 
-    /// <summary>d(loss)/d(parameters) of the last <see cref="LeNet5Network.ComputeGradients"/>, laid out as <see cref="LeNet5Network.Parameters"/>.</summary>
+    /// <summary>d(loss)/d(parameters) of the last <see cref="LeNet5Network.ComputeGradients(NetworkWorkspace, ReadOnlySpan{float}, ReadOnlySpan{int}, bool)"/>, laid out as <see cref="LeNet5Network.Parameters"/>.</summary>
     public Span<float> ParameterGradients => _parameterGradients;
 
-    /// <summary>d(loss)/d(inputs) of the last <see cref="LeNet5Network.ComputeGradients"/> that asked for it, one image after another.</summary>
+    /// <summary>d(loss)/d(inputs) of the last <see cref="LeNet5Network.ComputeGradients(NetworkWorkspace, ReadOnlySpan{float}, ReadOnlySpan{int}, bool)"/> that asked for it, one image after another.</summary>
     public ReadOnlySpan<float> InputGradients => _inputGradients;
 
     /// <summary>

@@ -6,7 +6,7 @@ using LeNet5.Network;
 namespace LeNet5.Serialization;
 
 /// <summary>
-/// Saves and loads a <see cref="LeNet5Network"/> as safetensors in the layout of SPEC.md: PyTorch's tensor
+/// Saves and loads a <see cref="LeNet5Network"/> as safetensors in this project's layout (docs/definitions.md, "Weights file"): PyTorch's tensor
 /// names and shapes (<c>c1.weight</c> [6,1,5,5], …), C3 stored dense as [16,6,5,5] with zeros outside the
 /// paper's Table I, the Classic RBF prototypes as <c>output.prototypes</c>, and the architecture (and for
 /// Modern the activation and pooling) in <c>__metadata__</c>. A file written by PyTorch in this layout loads.

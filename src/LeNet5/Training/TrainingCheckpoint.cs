@@ -5,7 +5,7 @@ using LeNet5.Serialization;
 namespace LeNet5.Training;
 
 /// <summary>
-/// A training run frozen after a pass: the model's tensors (the SPEC.md layout, so a checkpoint is also a
+/// A training run frozen after a pass: the model's tensors (the layout of <see cref="ModelFile"/>, so a checkpoint is also a
 /// model file for every tool that ignores the extra tensors) plus the optimiser's state as
 /// <c>optimizer.*</c> tensors and the passes completed in the metadata. Passes draw their shuffles and
 /// distortions from generators seeded by (seed, pass), so resuming after pass k with the same options

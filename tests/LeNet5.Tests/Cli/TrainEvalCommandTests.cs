@@ -3,7 +3,7 @@ using LeNet5.Serialization;
 
 namespace LeNet5.Tests.Cli;
 
-/// <summary><c>lenet5 train</c> and <c>lenet5 eval</c> on the real MNIST, kept to a few hundred images.</summary>
+/// <summary><c>lenet5 train</c> and <c>lenet5 eval</c> on real MNIST digits (the committed subset), kept to a few hundred images.</summary>
 public sealed class TrainEvalCommandTests : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("lenet5-cli-train-").FullName;
@@ -14,7 +14,7 @@ public sealed class TrainEvalCommandTests : IDisposable
     public void Train_ThenEval_OnAFewImages()
     {
         string model = Path.Combine(_folder, "model.safetensors");
-        var train = Lenet5Process.Run("train", "--data", TestPaths.MnistDirectory, "--epochs", "2", "--train-limit", "300", "--test-limit", "200", "--out", model);
+        var train = Lenet5Process.Run("train", "--data", TestPaths.MnistSubsetDirectory, "--epochs", "2", "--train-limit", "300", "--test-limit", "200", "--out", model);
         Assert.True(train.ExitCode == 0, train.Error);
         string[] epochs = train.Output.Split('\n').Where(l => l.StartsWith("epoch", StringComparison.Ordinal)).ToArray();
         Assert.Equal(2, epochs.Length);
@@ -22,14 +22,14 @@ public sealed class TrainEvalCommandTests : IDisposable
         Assert.Contains("images/s", epochs[1], StringComparison.Ordinal);
         Assert.True(File.Exists(model));
 
-        var eval = Lenet5Process.Run("eval", "--model", model, "--data", TestPaths.MnistDirectory, "--test-limit", "200");
+        var eval = Lenet5Process.Run("eval", "--model", model, "--data", TestPaths.MnistSubsetDirectory, "--test-limit", "200");
         Assert.True(eval.ExitCode == 0, eval.Error);
         Assert.Contains("test error", eval.Output, StringComparison.Ordinal);
         Assert.Contains("of 200", eval.Output, StringComparison.Ordinal);
         Assert.Contains("confusion matrix", eval.Output, StringComparison.Ordinal);
 
         // The checkpoint continues: two more passes to 4.
-        var resumed = Lenet5Process.Run("train", "--data", TestPaths.MnistDirectory, "--epochs", "4", "--train-limit", "300", "--test-limit", "200", "--out", model, "--resume");
+        var resumed = Lenet5Process.Run("train", "--data", TestPaths.MnistSubsetDirectory, "--epochs", "4", "--train-limit", "300", "--test-limit", "200", "--out", model, "--resume");
         Assert.True(resumed.ExitCode == 0, resumed.Error);
         Assert.Equal(["epoch  3/4", "epoch  4/4"], resumed.Output.Split('\n').Where(l => l.StartsWith("epoch", StringComparison.Ordinal)).Select(l => l[..10]));
     }
@@ -38,7 +38,7 @@ public sealed class TrainEvalCommandTests : IDisposable
     public void Train_Modern_WithReluAndMaxPooling_WritesThatNetwork()
     {
         string model = Path.Combine(_folder, "relu-max.safetensors");
-        var train = Lenet5Process.Run("train", "--data", TestPaths.MnistDirectory, "--arch", "modern", "--activation", "relu", "--pooling", "max",
+        var train = Lenet5Process.Run("train", "--data", TestPaths.MnistSubsetDirectory, "--arch", "modern", "--activation", "relu", "--pooling", "max",
             "--epochs", "1", "--train-limit", "200", "--test-limit", "50", "--out", model);
         Assert.True(train.ExitCode == 0, train.Error);
         Assert.StartsWith("LeNet-5 Modern (ReLU, max pooling)", train.Output, StringComparison.Ordinal);
@@ -47,14 +47,14 @@ public sealed class TrainEvalCommandTests : IDisposable
 
     [Fact]
     public void ModernOptions_WithClassic_AreOneLine()
-        => Lenet5Process.AssertCleanFailure(Lenet5Process.Run("train", "--data", TestPaths.MnistDirectory, "--pooling", "max"), "--arch modern");
+        => Lenet5Process.AssertCleanFailure(Lenet5Process.Run("train", "--data", TestPaths.MnistSubsetDirectory, "--pooling", "max"), "--arch modern");
 
     [Fact]
     public void ARunawayLearningRate_StopsWithOneLine_NamingTheEpoch()
     {
         string model = Path.Combine(_folder, "nan.safetensors");
         // Adam's steps are about the learning rate, so 3e35 per step overflows the weights within 2,000 steps.
-        var result = Lenet5Process.Run("train", "--data", TestPaths.MnistDirectory, "--epochs", "1", "--train-limit", "2000", "--test-limit", "10",
+        var result = Lenet5Process.Run("train", "--data", TestPaths.MnistSubsetDirectory, "--epochs", "1", "--train-limit", "2000", "--test-limit", "10",
             "--optimizer", "adam", "--lr-scale", "3e38", "--out", model);
         Lenet5Process.AssertCleanFailure(result, "diverged", "epoch 1");
         Assert.False(File.Exists(model));
@@ -69,7 +69,7 @@ public sealed class TrainEvalCommandTests : IDisposable
     [InlineData("--activation", "sigmoid")]
     [InlineData("--train-limit", "0")]
     public void BadOptions_AreOneLine(string option, string value)
-        => Lenet5Process.AssertCleanFailure(Lenet5Process.Run("train", "--data", TestPaths.MnistDirectory, option, value), value);
+        => Lenet5Process.AssertCleanFailure(Lenet5Process.Run("train", "--data", TestPaths.MnistSubsetDirectory, option, value), value);
 
     [Fact]
     public void MissingData_Offline_SaysWhatIsMissingAndWhere()

@@ -169,7 +169,7 @@ public sealed class DatasetDownloaderTests : IAsyncLifetime
     [Fact]
     public async Task The_real_mnist_test_labels_pass_the_published_hash()
     {
-        byte[] labels = File.ReadAllBytes(Path.Combine(TestPaths.MnistDirectory, "t10k-labels-idx1-ubyte.gz"));
+        byte[] labels = File.ReadAllBytes(TestPaths.FullTestLabelsFile);
         Uri mirror = _server.Serve("mnist", labels);
         string withoutSlash = mirror.AbsoluteUri.TrimEnd('/');
 

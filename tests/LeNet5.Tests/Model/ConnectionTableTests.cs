@@ -4,7 +4,7 @@ namespace LeNet5.Tests.Model;
 
 public class ConnectionTableTests
 {
-    // The paper's Table I as SPEC.md lists it: the S2 maps each C3 map takes as input.
+    // The paper's Table I (Section II-B): the S2 maps each C3 map takes as input.
     private static readonly int[][] s_paperTable =
     [
         [0, 1, 2], [1, 2, 3], [2, 3, 4], [3, 4, 5], [4, 5, 0], [5, 0, 1],

@@ -6,7 +6,7 @@ namespace LeNet5.Tests.Model;
 
 public class SummaryTests
 {
-    // The paper's per-layer figures (SPEC.md): name, output, trainable, fixed, connections.
+    // The paper's per-layer figures (Section II-B): name, output, trainable, fixed, connections.
     public static TheoryData<string, int[], int, int, long> PaperTable => new()
     {
         { "C1", [6, 28, 28], 156, 0, 122_304 },

@@ -4,7 +4,7 @@ using LeNet5.Serialization;
 
 namespace LeNet5.Tests.Serialization;
 
-/// <summary>Saving and loading the SPEC.md layout: bit-exact round trips, and every way a file can be wrong for a LeNet-5.</summary>
+/// <summary>Saving and loading the weights layout (docs/definitions.md): bit-exact round trips, and every way a file can be wrong for a LeNet-5.</summary>
 public sealed class ModelFileTests : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("lenet5-model-").FullName;
