@@ -7,13 +7,13 @@ namespace LeNet5.Network;
 /// thread and a fixed group of worker threads (the calling thread is one of them), so that, once created, a call
 /// allocates nothing. A batch is split into contiguous ranges, one per thread, each predicted in chunks of
 /// <see cref="ChunkSize"/> images; since every image's result depends only on that image, the predictions and
-/// scores are bit for bit those of a single-threaded <see cref="LeNet5Network.Predict"/> over the whole batch.
+/// scores are bit for bit those of a single-threaded <see cref="LeNet5Network.Predict(NetworkWorkspace, ReadOnlySpan{float}, Span{int}, Span{float})"/> over the whole batch.
 /// A single image, or a predictor with one thread, runs on the calling thread alone.
 /// </summary>
 /// <remarks>
 /// Calls on one predictor are serialised (a second concurrent call waits for the first); threads that need to
 /// predict at the same time should each use their own predictor, or their own workspace with
-/// <see cref="LeNet5Network.Predict"/>. Dispose the predictor to stop its threads. The predictor reads the
+/// <see cref="LeNet5Network.Predict(NetworkWorkspace, ReadOnlySpan{float}, Span{int}, Span{float})"/>. Dispose the predictor to stop its threads. The predictor reads the
 /// network's parameters at each call, so it sees any change made between calls.
 /// </remarks>
 public sealed unsafe class BatchPredictor : IDisposable
@@ -67,7 +67,7 @@ public sealed unsafe class BatchPredictor : IDisposable
 
     /// <summary>
     /// Classifies a batch of any size: the smallest RBF penalty (Classic) or the largest logit (Modern), as
-    /// <see cref="LeNet5Network.Predict"/>. Writes one class per image, and the 10 scores per image into
+    /// <see cref="LeNet5Network.Predict(NetworkWorkspace, ReadOnlySpan{float}, Span{int}, Span{float})"/>. Writes one class per image, and the 10 scores per image into
     /// <paramref name="scores"/> unless it is empty. Uses at most one thread per image.
     /// </summary>
     /// <param name="inputs">Whole 32×32 images (<see cref="LeNet5Network.InputSize"/> floats each), one after another.</param>
