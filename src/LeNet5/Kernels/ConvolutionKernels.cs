@@ -246,45 +246,55 @@ internal static class ConvolutionKernels
         Span<float> wide = run <= 2048 ? stackalloc float[run] : new float[run];
         ref float inputRef = ref Simd.Ref(input);
         ref float wideRef = ref Simd.Ref(wide);
+        ref float kernelRef = ref Simd.Ref(kernelGradient);
         int fullVectors = run / TVec.Count, tail = run - (fullVectors * TVec.Count);
+        nint last = run - TVec.Count;
         for (int t = 0; t < wiring.Targets; t++)
         {
             ReadOnlySpan<float> gradient = outputGradient.Slice(t * outputPlane, outputPlane);
             wide.Clear();
             for (int y = 0; y < outputHeight; y++)
                 gradient.Slice(y * outputWidth, outputWidth).CopyTo(wide.Slice(y * inputWidth, outputWidth));
+            // The last vector overlaps the previous one; its shared lanes are cleared so they count once.
+            TVec lastGradient = tail == 0 ? TVec.Zero : TVec.ClearLanesBelow(TVec.Load(ref wideRef, last), TVec.Count - tail);
             for (int e = first[t]; e < first[t + 1]; e++)
             {
                 nint row = source[e] * inputPlane;
-                Span<float> kernel = kernelGradient.Slice(kernelOf[e] * taps, taps);
+                int kernel = kernelOf[e] * taps;
                 for (int ky = 0; ky < kernelSize; ky++, row += inputWidth)
                 {
-                    for (int kx = 0; kx < kernelSize; kx++)
+                    // Five taps of a kernel row at once: each gradient vector loaded feeds five multiply-adds (the
+                    // input shifted by kx), five independent chains hide the latency, and nothing is reduced
+                    // horizontally until the whole map is summed. A row shorter than five repeats its last tap.
+                    for (int kx0 = 0; kx0 < kernelSize; kx0 += 5)
                     {
-                        nint at = row + kx;
-                        TVec sum0 = TVec.Zero, sum1 = TVec.Zero, sum2 = TVec.Zero, sum3 = TVec.Zero;
-                        int v = 0;
-                        for (; v + 4 <= fullVectors; v += 4)
+                        int count = Math.Min(5, kernelSize - kx0);
+                        nint a0 = row + kx0, a1 = a0 + Math.Min(1, count - 1), a2 = a0 + Math.Min(2, count - 1);
+                        nint a3 = a0 + Math.Min(3, count - 1), a4 = a0 + Math.Min(4, count - 1);
+                        TVec s0 = TVec.Zero, s1 = TVec.Zero, s2 = TVec.Zero, s3 = TVec.Zero, s4 = TVec.Zero;
+                        for (nint q = 0; q < fullVectors * TVec.Count; q += TVec.Count)
                         {
-                            nint q = v * TVec.Count;
-                            sum0 = TVec.MultiplyAdd(TVec.Load(ref wideRef, q), TVec.Load(ref inputRef, at + q), sum0);
-                            sum1 = TVec.MultiplyAdd(TVec.Load(ref wideRef, q + TVec.Count), TVec.Load(ref inputRef, at + q + TVec.Count), sum1);
-                            sum2 = TVec.MultiplyAdd(TVec.Load(ref wideRef, q + (2 * TVec.Count)), TVec.Load(ref inputRef, at + q + (2 * TVec.Count)), sum2);
-                            sum3 = TVec.MultiplyAdd(TVec.Load(ref wideRef, q + (3 * TVec.Count)), TVec.Load(ref inputRef, at + q + (3 * TVec.Count)), sum3);
-                        }
-                        for (; v < fullVectors; v++)
-                        {
-                            nint q = v * TVec.Count;
-                            sum0 = TVec.MultiplyAdd(TVec.Load(ref wideRef, q), TVec.Load(ref inputRef, at + q), sum0);
+                            var g = TVec.Load(ref wideRef, q);
+                            s0 = TVec.MultiplyAdd(g, TVec.Load(ref inputRef, a0 + q), s0);
+                            s1 = TVec.MultiplyAdd(g, TVec.Load(ref inputRef, a1 + q), s1);
+                            s2 = TVec.MultiplyAdd(g, TVec.Load(ref inputRef, a2 + q), s2);
+                            s3 = TVec.MultiplyAdd(g, TVec.Load(ref inputRef, a3 + q), s3);
+                            s4 = TVec.MultiplyAdd(g, TVec.Load(ref inputRef, a4 + q), s4);
                         }
                         if (tail != 0)
                         {
-                            // The last vector overlaps the previous one; its shared lanes are cleared so they count once.
-                            nint q = run - TVec.Count;
-                            var g = TVec.ClearLanesBelow(TVec.Load(ref wideRef, q), TVec.Count - tail);
-                            sum1 = TVec.MultiplyAdd(g, TVec.Load(ref inputRef, at + q), sum1);
+                            s0 = TVec.MultiplyAdd(lastGradient, TVec.Load(ref inputRef, a0 + last), s0);
+                            s1 = TVec.MultiplyAdd(lastGradient, TVec.Load(ref inputRef, a1 + last), s1);
+                            s2 = TVec.MultiplyAdd(lastGradient, TVec.Load(ref inputRef, a2 + last), s2);
+                            s3 = TVec.MultiplyAdd(lastGradient, TVec.Load(ref inputRef, a3 + last), s3);
+                            s4 = TVec.MultiplyAdd(lastGradient, TVec.Load(ref inputRef, a4 + last), s4);
                         }
-                        kernel[(ky * kernelSize) + kx] += TVec.Sum(TVec.Add(TVec.Add(sum0, sum1), TVec.Add(sum2, sum3)));
+                        ref float tap = ref Unsafe.Add(ref kernelRef, kernel + (ky * kernelSize) + kx0);
+                        tap += TVec.Sum(s0);
+                        if (count > 1) Unsafe.Add(ref tap, 1) += TVec.Sum(s1);
+                        if (count > 2) Unsafe.Add(ref tap, 2) += TVec.Sum(s2);
+                        if (count > 3) Unsafe.Add(ref tap, 3) += TVec.Sum(s3);
+                        if (count > 4) Unsafe.Add(ref tap, 4) += TVec.Sum(s4);
                     }
                 }
             }

@@ -73,7 +73,10 @@ internal readonly struct Vec512 : ISimdVector<Vec512>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vec512 ClearLanesBelow(Vec512 value, int firstKept)
         => new(Vector512.GreaterThanOrEqual(Vector512.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(Simd.LaneIndices)), Vector512.Create(firstKept)).AsSingle() & value._value);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Sum(Vec512 value) => Vector512.Sum(value._value);
+    /// <summary>Halves added down to 128 bits, then two shuffles: seven instructions (Vector512.Sum takes about twenty-five here).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Sum(Vec512 value) => Vec128.SumOf(value._value.GetLower().GetLower() + value._value.GetLower().GetUpper()
+        + (value._value.GetUpper().GetLower() + value._value.GetUpper().GetUpper()));
 }
 
 internal readonly struct Vec256 : ISimdVector<Vec256>
@@ -103,7 +106,9 @@ internal readonly struct Vec256 : ISimdVector<Vec256>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vec256 ClearLanesBelow(Vec256 value, int firstKept)
         => new(Vector256.GreaterThanOrEqual(Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(Simd.LaneIndices)), Vector256.Create(firstKept)).AsSingle() & value._value);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Sum(Vec256 value) => Vector256.Sum(value._value);
+    /// <inheritdoc cref="Vec512.Sum"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Sum(Vec256 value) => Vec128.SumOf(value._value.GetLower() + value._value.GetUpper());
 }
 
 internal readonly struct Vec128 : ISimdVector<Vec128>
@@ -135,7 +140,16 @@ internal readonly struct Vec128 : ISimdVector<Vec128>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vec128 ClearLanesBelow(Vec128 value, int firstKept)
         => new(Vector128.GreaterThanOrEqual(Vector128.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(Simd.LaneIndices)), Vector128.Create(firstKept)).AsSingle() & value._value);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Sum(Vec128 value) => Vector128.Sum(value._value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Sum(Vec128 value) => SumOf(value._value);
+
+    /// <summary>(v0 + v2) + (v1 + v3), by two shuffles: the same order at every width, so every path reduces alike.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static float SumOf(Vector128<float> v)
+    {
+        v += Vector128.Shuffle(v, Vector128.Create(2, 3, 0, 1));
+        v += Vector128.Shuffle(v, Vector128.Create(1, 0, 3, 2));
+        return v.ToScalar();
+    }
 }
 
 /// <summary>One lane: the scalar path, run by the same generic kernels.</summary>

@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using LeNet5.Kernels;
 using LeNet5.Model;
 
@@ -40,7 +41,18 @@ internal sealed class ConvolutionLayer : Layer
 
     public override int ParameterCount => KernelParameters + _table.Outputs;
 
-    public override int ScratchSize => IsDense ? 0 : KernelParameters + (_table.Outputs * PaddedHeight * PaddedWidth);
+    /// <summary>
+    /// Many output maps (C3's 16) are computed with the maps across the vector lanes (<see cref="MapLaneConvolutionKernels"/>);
+    /// few (C1's 6) in the input's row stride, where a 28-wide map fills the lanes.
+    /// </summary>
+    private bool UsesMapLanes => !IsDense && _table.Outputs >= 12;
+
+    private int TransposedSize => _table.Inputs * Taps * MapLaneConvolutionKernels.PaddedTargets(_table.Outputs);
+
+    /// <summary>Rotated kernels and padded gradients for the input gradient; for map lanes also the tap-major kernels (or their gradient) and one block.</summary>
+    public override int ScratchSize => IsDense ? 0
+        : KernelParameters + (_table.Outputs * PaddedHeight * PaddedWidth)
+            + (UsesMapLanes ? TransposedSize + (MapLaneConvolutionKernels.PaddedTargets(_table.Outputs) * Math.Max(10, OutputShape.Plane)) : 0);
 
     public override IReadOnlyList<ParameterTensor> Tensors =>
     [
@@ -100,6 +112,18 @@ internal sealed class ConvolutionLayer : Layer
         int inSize = InputShape.Size, outSize = OutputShape.Size;
         if (IsDense)
             DenseKernels.Forward(input[..(batch * inSize)], kernels, bias, output[..(batch * outSize)], batch, Activation);
+        else if (UsesMapLanes)
+        {
+            Span<float> transposed = scratch[..TransposedSize], block = scratch[TransposedSize..];
+            MapLaneConvolutionKernels.Transpose(_table, kernels, Taps, transposed);
+            for (int b = 0; b < batch; b++)
+            {
+                Span<float> result = output.Slice(b * outSize, outSize);
+                MapLaneConvolutionKernels.Correlate(input.Slice(b * inSize, inSize), _table.Inputs, InputShape.Height, InputShape.Width, transposed, _kernelSize,
+                    bias, result, block);
+                ActivationKernels.Forward(Activation!.Value, result);
+            }
+        }
         else
             for (int b = 0; b < batch; b++)
                 ConvolutionKernels.Correlate(input.Slice(b * inSize, inSize), InputShape.Height, InputShape.Width, kernels, _kernelSize, bias, _forward,
@@ -123,14 +147,27 @@ internal sealed class ConvolutionLayer : Layer
             return;
         }
         Span<float> rotated = scratch[..KernelParameters];
-        Span<float> padded = scratch.Slice(KernelParameters, _table.Outputs * PaddedHeight * PaddedWidth);
+        int paddedSize = _table.Outputs * PaddedHeight * PaddedWidth;
+        Span<float> padded = scratch.Slice(KernelParameters, paddedSize);
+        Span<float> transposedGradient = UsesMapLanes ? scratch.Slice(KernelParameters + paddedSize, TransposedSize) : default;
+        Span<float> positionMajor = UsesMapLanes ? scratch[(KernelParameters + paddedSize + TransposedSize)..] : default;
         if (!inputGradient.IsEmpty)
             ConvolutionKernels.Rotate180(kernels, _kernelSize, rotated);
+        transposedGradient.Clear();
         for (int b = 0; b < batch; b++)
         {
             ReadOnlySpan<float> image = input.Slice(b * inSize, inSize);
             ReadOnlySpan<float> gradient = outputGradient.Slice(b * outSize, outSize);
-            ConvolutionKernels.AccumulateGradients(image, InputShape.Height, InputShape.Width, gradient, _kernelSize, _forward, kernelGradient, biasGradient);
+            if (UsesMapLanes)
+            {
+                // The kernel gradient summed over the whole batch in the tap-major layout, added back once below.
+                MapLaneConvolutionKernels.AccumulateGradients(image, _table.Inputs, InputShape.Height, InputShape.Width, gradient, _table.Outputs, _kernelSize,
+                    transposedGradient, positionMajor);
+                for (int t = 0; t < _table.Outputs; t++)
+                    biasGradient[t] += TensorPrimitives.Sum(gradient.Slice(t * OutputShape.Plane, OutputShape.Plane));
+            }
+            else
+                ConvolutionKernels.AccumulateGradients(image, InputShape.Height, InputShape.Width, gradient, _kernelSize, _forward, kernelGradient, biasGradient);
             if (!inputGradient.IsEmpty)
             {
                 // dL/dx = (zero-padded dL/da) ⋆ rot180(kernels), summed over the output maps each input feeds.
@@ -138,6 +175,8 @@ internal sealed class ConvolutionLayer : Layer
                 ConvolutionKernels.Correlate(padded, PaddedHeight, PaddedWidth, rotated, _kernelSize, [], _transposed, inputGradient.Slice(b * inSize, inSize));
             }
         }
+        if (UsesMapLanes)
+            MapLaneConvolutionKernels.AddTransposed(_table, transposedGradient, Taps, kernelGradient);
     }
 
     public override void ForwardReference(ReadOnlySpan<double> parameters, ReadOnlySpan<double> input, Span<double> output, int batch)

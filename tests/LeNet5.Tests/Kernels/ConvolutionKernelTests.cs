@@ -83,6 +83,56 @@ public class ConvolutionKernelTests
         });
     }
 
+    /// <summary>
+    /// The map-lane kernels (maps across the vector lanes) against the same scalar loops: Table I and full tables of
+    /// 12 to 20 maps (one or two 16-lane groups), kernel sizes 1, 3, 5 (tap blocks of ten with remainders) and
+    /// output widths 1 to 23 (position blocks of ten with remainders).
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Bits))]
+    public void MapLaneKernels_MatchScalarLoops(int bits)
+    {
+        var random = new Random(bits + 200);
+        TestUtil.WithWidth(bits, () =>
+        {
+            var tables = new[] { ConnectionTable.PaperC3, ConnectionTable.Full(2, 12), ConnectionTable.Full(3, 17), ConnectionTable.Full(1, 20) };
+            foreach (var table in tables)
+            {
+                foreach (int kernelSize in new[] { 1, 3, 5 })
+                {
+                    for (int outputWidth = 1; outputWidth <= 23; outputWidth += 2 + (kernelSize % 2))
+                    {
+                        int outputHeight = 1 + (outputWidth % 4), inputHeight = outputHeight + kernelSize - 1, inputWidth = outputWidth + kernelSize - 1;
+                        int taps = kernelSize * kernelSize, lanes = MapLaneConvolutionKernels.PaddedTargets(table.Outputs);
+                        float[] input = TestUtil.RandomFloats(random, table.Inputs * inputHeight * inputWidth);
+                        float[] kernels = TestUtil.RandomFloats(random, table.Connections * taps);
+                        float[] bias = TestUtil.RandomFloats(random, table.Outputs);
+                        float[] gradient = TestUtil.RandomFloats(random, table.Outputs * outputHeight * outputWidth);
+                        var (expectedOutput, expectedKernelGradient, _) = Reference(table, input, inputHeight, inputWidth, kernels, kernelSize, bias, gradient);
+                        string what = $"{table.Inputs}→{table.Outputs} k={kernelSize} w={outputWidth} @{bits}";
+
+                        var transposed = new float[table.Inputs * taps * lanes];
+                        MapLaneConvolutionKernels.Transpose(table, kernels, taps, transposed);
+                        var output = new float[expectedOutput.Length];
+                        MapLaneConvolutionKernels.Correlate(input, table.Inputs, inputHeight, inputWidth, transposed, kernelSize, bias, output,
+                            new float[lanes * 10]);
+                        TestUtil.AssertClose(expectedOutput, output, Tolerance, $"map-lane correlate {what}");
+
+                        // Accumulated twice (two images), then added to a gradient that already holds values.
+                        var transposedGradient = new float[transposed.Length];
+                        var scratch = new float[lanes * outputHeight * outputWidth];
+                        MapLaneConvolutionKernels.AccumulateGradients(input, table.Inputs, inputHeight, inputWidth, gradient, table.Outputs, kernelSize, transposedGradient, scratch);
+                        MapLaneConvolutionKernels.AccumulateGradients(input, table.Inputs, inputHeight, inputWidth, gradient, table.Outputs, kernelSize, transposedGradient, scratch);
+                        float[] start = TestUtil.RandomFloats(random, kernels.Length);
+                        var kernelGradient = (float[])start.Clone();
+                        MapLaneConvolutionKernels.AddTransposed(table, transposedGradient, taps, kernelGradient);
+                        TestUtil.AssertClose(expectedKernelGradient.Select((v, i) => start[i] + (2 * v)).ToArray(), kernelGradient, Tolerance, $"map-lane kernel gradient {what}");
+                    }
+                }
+            }
+        });
+    }
+
     [Fact]
     public void EveryVectorType_RunsTheSameKernel()
     {

@@ -1,0 +1,285 @@
+using System.Runtime.CompilerServices;
+using LeNet5.Model;
+
+namespace LeNet5.Kernels;
+
+/// <summary>
+/// A K×K valid convolution with the output maps across the vector lanes, for many-map layers (C3: 16 maps of 10×10).
+/// The kernels are laid out tap-major, wT[(s·K² + tap)·P + t] for P = the target count rounded up to 16 (zeros where
+/// the connection table has no connection), so one aligned load gives tap (s, tap) of every target map, and each
+/// input value is broadcast straight from the input map: a multiply-add needs no unaligned vector load at all, and
+/// no horizontal sum is taken. Ten output positions of a row (ten accumulators) share each weight vector.
+/// <para>
+/// The row-stride kernels of <see cref="ConvolutionKernels"/> load one unaligned input vector per multiply-add and
+/// waste the lanes that fall between C3's 10-wide rows (a 136-long run for 100 outputs); here the waste is the
+/// table's missing connections instead (C3: 60 of 96 are real).
+/// </para>
+/// </summary>
+internal static class MapLaneConvolutionKernels
+{
+    /// <summary>Output positions per block: ten accumulators, a weight vector and a broadcast fit AVX2's sixteen registers.</summary>
+    private const int Positions = 10;
+
+    /// <summary>Targets rounded up to the widest vector (16 lanes), so one layout serves every width.</summary>
+    public static int PaddedTargets(int targets) => (targets + 15) / 16 * 16;
+
+    /// <summary>Scatters packed kernels (one K×K kernel per connection of <paramref name="table"/>) into the tap-major layout.</summary>
+    public static void Transpose(ConnectionTable table, ReadOnlySpan<float> kernels, int taps, Span<float> transposed)
+    {
+        int padded = PaddedTargets(table.Outputs);
+        transposed[..(table.Inputs * taps * padded)].Clear();
+        for (int c = 0; c < table.Connections; c++)
+        {
+            int t = table.OutputOfConnection[c], s = table.InputOfConnection[c];
+            for (int tap = 0; tap < taps; tap++)
+                transposed[(((s * taps) + tap) * padded) + t] = kernels[(c * taps) + tap];
+        }
+    }
+
+    /// <summary>Adds the tap-major kernel gradient back into the packed kernel gradient, connection by connection.</summary>
+    public static void AddTransposed(ConnectionTable table, ReadOnlySpan<float> transposed, int taps, Span<float> kernelGradient)
+    {
+        int padded = PaddedTargets(table.Outputs);
+        for (int c = 0; c < table.Connections; c++)
+        {
+            int t = table.OutputOfConnection[c], s = table.InputOfConnection[c];
+            for (int tap = 0; tap < taps; tap++)
+                kernelGradient[(c * taps) + tap] += transposed[(((s * taps) + tap) * padded) + t];
+        }
+    }
+
+    /// <summary>
+    /// output[t] = bias[t] + Σ_s input[s] ⋆ kernel(s → t), for one image. input (sources, ih, iw), transposed kernels
+    /// (sources·K², P), bias (targets) -> output (targets, ih−K+1, iw−K+1). <paramref name="scratch"/>: P·10 floats.
+    /// </summary>
+    public static void Correlate(ReadOnlySpan<float> input, int sources, int inputHeight, int inputWidth, ReadOnlySpan<float> transposed, int kernelSize,
+        ReadOnlySpan<float> bias, Span<float> output, Span<float> scratch)
+    {
+        switch (Simd.WidthFor(16))
+        {
+            case 16: Correlate<Vec512>(input, sources, inputHeight, inputWidth, transposed, kernelSize, bias, output, scratch); break;
+            case 8: Correlate<Vec256>(input, sources, inputHeight, inputWidth, transposed, kernelSize, bias, output, scratch); break;
+            case 4: Correlate<Vec128>(input, sources, inputHeight, inputWidth, transposed, kernelSize, bias, output, scratch); break;
+            default: Correlate<Vec1>(input, sources, inputHeight, inputWidth, transposed, kernelSize, bias, output, scratch); break;
+        }
+    }
+
+    /// <inheritdoc cref="Correlate(ReadOnlySpan{float}, int, int, int, ReadOnlySpan{float}, int, ReadOnlySpan{float}, Span{float}, Span{float})"/>
+    public static void Correlate<TVec>(ReadOnlySpan<float> input, int sources, int inputHeight, int inputWidth, ReadOnlySpan<float> transposed, int kernelSize,
+        ReadOnlySpan<float> bias, Span<float> output, Span<float> scratch)
+        where TVec : struct, ISimdVector<TVec>
+    {
+        int targets = bias.Length, padded = PaddedTargets(targets), taps = kernelSize * kernelSize;
+        int outputHeight = inputHeight - kernelSize + 1, outputWidth = inputWidth - kernelSize + 1;
+        int inputPlane = inputHeight * inputWidth, outputPlane = outputHeight * outputWidth;
+        ArgumentOutOfRangeException.ThrowIfLessThan(input.Length, sources * inputPlane, nameof(input));
+        ArgumentOutOfRangeException.ThrowIfLessThan(transposed.Length, sources * taps * padded, nameof(transposed));
+        ArgumentOutOfRangeException.ThrowIfLessThan(output.Length, targets * outputPlane, nameof(output));
+        ArgumentOutOfRangeException.ThrowIfLessThan(scratch.Length, padded * Positions, nameof(scratch));
+        ref float inputRef = ref Simd.Ref(input);
+        ref float weightRef = ref Simd.Ref(transposed);
+        ref float blockRef = ref Simd.Ref(scratch);
+        for (int y = 0; y < outputHeight; y++)
+        {
+            for (int x0 = 0; x0 < outputWidth; x0 += Positions)
+            {
+                int count = Math.Min(Positions, outputWidth - x0);
+                if (count == Positions || outputWidth >= Positions)
+                {
+                    // A whole block, or the row's last one moved left to end at the row's end (recomputing, with the
+                    // same sums in the same order, a few outputs of the block before): the ten positions are
+                    // consecutive, so every broadcast addresses the input at a constant offset.
+                    int start = Math.Min(x0, outputWidth - Positions);
+                    Block<TVec>(ref inputRef, ref weightRef, ref blockRef, (y * inputWidth) + start, 1, 2, 3, 4, 5, 6, 7, 8, 9,
+                        sources, inputPlane, inputWidth, kernelSize, taps, padded);
+                    Scatter(scratch, bias, output, (y * outputWidth) + start, Positions, padded, outputPlane);
+                }
+                else
+                {
+                    // A row shorter than a block: positions past its end repeat its last one, computed and not stored.
+                    int c = count - 1;
+                    Block<TVec>(ref inputRef, ref weightRef, ref blockRef, (y * inputWidth) + x0, Math.Min(1, c), Math.Min(2, c), Math.Min(3, c),
+                        Math.Min(4, c), Math.Min(5, c), Math.Min(6, c), Math.Min(7, c), Math.Min(8, c), Math.Min(9, c),
+                        sources, inputPlane, inputWidth, kernelSize, taps, padded);
+                    Scatter(scratch, bias, output, (y * outputWidth) + x0, count, padded, outputPlane);
+                }
+            }
+        }
+    }
+
+    /// <summary>Ten positions (at <paramref name="p0"/> and the offsets after it) × every target: the block, position-major, into <paramref name="block"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Block<TVec>(ref float input, ref float weights, ref float block, nint p0, nint p1, nint p2, nint p3, nint p4, nint p5, nint p6, nint p7,
+        nint p8, nint p9, int sources, int inputPlane, int inputWidth, int kernelSize, int taps, int padded)
+        where TVec : struct, ISimdVector<TVec>
+    {
+        for (int lane = 0; lane < padded; lane += TVec.Count)
+        {
+            TVec a0 = TVec.Zero, a1 = TVec.Zero, a2 = TVec.Zero, a3 = TVec.Zero, a4 = TVec.Zero;
+            TVec a5 = TVec.Zero, a6 = TVec.Zero, a7 = TVec.Zero, a8 = TVec.Zero, a9 = TVec.Zero;
+            for (int s = 0; s < sources; s++)
+            {
+                ref float w = ref Unsafe.Add(ref weights, ((nint)s * taps * padded) + lane);
+                for (int ky = 0; ky < kernelSize; ky++)
+                {
+                    ref float at = ref Unsafe.Add(ref input, (s * inputPlane) + (ky * inputWidth) + p0);
+                    for (int kx = 0; kx < kernelSize; kx++)
+                    {
+                        var wv = TVec.Load(ref w, 0);
+                        a0 = TVec.MultiplyAdd(wv, TVec.Broadcast(at), a0);
+                        a1 = TVec.MultiplyAdd(wv, TVec.Broadcast(Unsafe.Add(ref at, p1)), a1);
+                        a2 = TVec.MultiplyAdd(wv, TVec.Broadcast(Unsafe.Add(ref at, p2)), a2);
+                        a3 = TVec.MultiplyAdd(wv, TVec.Broadcast(Unsafe.Add(ref at, p3)), a3);
+                        a4 = TVec.MultiplyAdd(wv, TVec.Broadcast(Unsafe.Add(ref at, p4)), a4);
+                        a5 = TVec.MultiplyAdd(wv, TVec.Broadcast(Unsafe.Add(ref at, p5)), a5);
+                        a6 = TVec.MultiplyAdd(wv, TVec.Broadcast(Unsafe.Add(ref at, p6)), a6);
+                        a7 = TVec.MultiplyAdd(wv, TVec.Broadcast(Unsafe.Add(ref at, p7)), a7);
+                        a8 = TVec.MultiplyAdd(wv, TVec.Broadcast(Unsafe.Add(ref at, p8)), a8);
+                        a9 = TVec.MultiplyAdd(wv, TVec.Broadcast(Unsafe.Add(ref at, p9)), a9);
+                        w = ref Unsafe.Add(ref w, padded);
+                        at = ref Unsafe.Add(ref at, 1);
+                    }
+                }
+            }
+            TVec.Store(a0, ref block, lane); TVec.Store(a1, ref block, padded + lane);
+            TVec.Store(a2, ref block, (2 * padded) + lane); TVec.Store(a3, ref block, (3 * padded) + lane);
+            TVec.Store(a4, ref block, (4 * padded) + lane); TVec.Store(a5, ref block, (5 * padded) + lane);
+            TVec.Store(a6, ref block, (6 * padded) + lane); TVec.Store(a7, ref block, (7 * padded) + lane);
+            TVec.Store(a8, ref block, (8 * padded) + lane); TVec.Store(a9, ref block, (9 * padded) + lane);
+        }
+    }
+
+    /// <summary>The block is (position, map); the output is (map, position), plus the bias.</summary>
+    private static void Scatter(ReadOnlySpan<float> block, ReadOnlySpan<float> bias, Span<float> output, int at, int count, int padded, int outputPlane)
+    {
+        for (int t = 0; t < bias.Length; t++)
+        {
+            float b = bias[t];
+            Span<float> row = output.Slice((t * outputPlane) + at, count);
+            for (int i = 0; i < row.Length; i++)
+                row[i] = block[(i * padded) + t] + b;
+        }
+    }
+
+    /// <summary>
+    /// transposedGradient[(s·K² + tap)·P + t] += Σ_{y,x} outputGradient[t][y][x] · input[s][y+ky][x+kx], for one image:
+    /// the kernel gradient in the tap-major layout, every target map in the lanes, no horizontal sum. Ten taps at a
+    /// time (two kernel rows) share each gradient vector. Kernels up to 5×5. <paramref name="scratch"/>: oh·ow·P floats (the gradient turned position-major).
+    /// </summary>
+    public static void AccumulateGradients(ReadOnlySpan<float> input, int sources, int inputHeight, int inputWidth, ReadOnlySpan<float> outputGradient,
+        int targets, int kernelSize, Span<float> transposedGradient, Span<float> scratch)
+    {
+        switch (Simd.WidthFor(16))
+        {
+            case 16: AccumulateGradients<Vec512>(input, sources, inputHeight, inputWidth, outputGradient, targets, kernelSize, transposedGradient, scratch); break;
+            case 8: AccumulateGradients<Vec256>(input, sources, inputHeight, inputWidth, outputGradient, targets, kernelSize, transposedGradient, scratch); break;
+            case 4: AccumulateGradients<Vec128>(input, sources, inputHeight, inputWidth, outputGradient, targets, kernelSize, transposedGradient, scratch); break;
+            default: AccumulateGradients<Vec1>(input, sources, inputHeight, inputWidth, outputGradient, targets, kernelSize, transposedGradient, scratch); break;
+        }
+    }
+
+    /// <inheritdoc cref="AccumulateGradients(ReadOnlySpan{float}, int, int, int, ReadOnlySpan{float}, int, int, Span{float}, Span{float})"/>
+    public static void AccumulateGradients<TVec>(ReadOnlySpan<float> input, int sources, int inputHeight, int inputWidth, ReadOnlySpan<float> outputGradient,
+        int targets, int kernelSize, Span<float> transposedGradient, Span<float> scratch)
+        where TVec : struct, ISimdVector<TVec>
+    {
+        int padded = PaddedTargets(targets), taps = kernelSize * kernelSize;
+        int outputHeight = inputHeight - kernelSize + 1, outputWidth = inputWidth - kernelSize + 1;
+        int inputPlane = inputHeight * inputWidth, outputPlane = outputHeight * outputWidth;
+        ArgumentOutOfRangeException.ThrowIfLessThan(input.Length, sources * inputPlane, nameof(input));
+        ArgumentOutOfRangeException.ThrowIfLessThan(outputGradient.Length, targets * outputPlane, nameof(outputGradient));
+        ArgumentOutOfRangeException.ThrowIfLessThan(transposedGradient.Length, sources * taps * padded, nameof(transposedGradient));
+        ArgumentOutOfRangeException.ThrowIfLessThan(scratch.Length, outputPlane * padded, nameof(scratch));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(kernelSize, 5, nameof(kernelSize));
+
+        // The gradient position-major: gradients[p·P + t], zero in the padding lanes.
+        Span<float> gradients = scratch[..(outputPlane * padded)];
+        gradients.Clear();
+        for (int t = 0; t < targets; t++)
+        {
+            ReadOnlySpan<float> map = outputGradient.Slice(t * outputPlane, outputPlane);
+            for (int p = 0; p < outputPlane; p++)
+                gradients[(p * padded) + t] = map[p];
+        }
+
+        ref float inputRef = ref Simd.Ref(input);
+        ref float gradientRef = ref Simd.Ref(gradients);
+        ref float resultRef = ref Simd.Ref(transposedGradient);
+        int c = kernelSize - 1;
+        for (int s = 0; s < sources; s++)
+        {
+            // Two kernel rows (ten taps for K = 5) at a time; a last single row repeats itself and is stored once.
+            for (int ky = 0; ky < kernelSize; ky += 2)
+            {
+                int rows = Math.Min(2, kernelSize - ky);
+                nint row0 = (s * inputPlane) + (ky * inputWidth), row1 = row0 + ((rows - 1) * inputWidth);
+                nint result = (((nint)s * taps) + (ky * kernelSize)) * padded;
+                if (kernelSize == 5)
+                    GradientBlock<TVec>(ref inputRef, ref gradientRef, ref resultRef, row0, row1, 0, 1, 2, 3, 4, 5, rows, result,
+                        outputHeight, outputWidth, inputWidth, padded);
+                else
+                    GradientBlock<TVec>(ref inputRef, ref gradientRef, ref resultRef, row0, row1, 0, Math.Min(1, c), Math.Min(2, c), Math.Min(3, c),
+                        Math.Min(4, c), kernelSize, rows, result, outputHeight, outputWidth, inputWidth, padded);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Taps (ky, kx0..kx4) and (ky + 1, kx0..kx4) of one source, every target in the lanes, summed over the map.
+    /// The offsets are parameters so that, inlined with constants, every broadcast addresses the input at a
+    /// constant displacement from one of two row pointers.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void GradientBlock<TVec>(ref float input, ref float gradients, ref float result, nint row0, nint row1,
+        nint k0, nint k1, nint k2, nint k3, nint k4, int kernelSize, int rows, nint at, int outputHeight, int outputWidth, int inputWidth, int padded)
+        where TVec : struct, ISimdVector<TVec>
+    {
+        for (int lane = 0; lane < padded; lane += TVec.Count)
+        {
+            TVec a0 = TVec.Zero, a1 = TVec.Zero, a2 = TVec.Zero, a3 = TVec.Zero, a4 = TVec.Zero;
+            TVec b0 = TVec.Zero, b1 = TVec.Zero, b2 = TVec.Zero, b3 = TVec.Zero, b4 = TVec.Zero;
+            ref float g = ref Unsafe.Add(ref gradients, lane);
+            for (int y = 0; y < outputHeight; y++)
+            {
+                ref float top = ref Unsafe.Add(ref input, row0 + (y * inputWidth));
+                ref float bottom = ref Unsafe.Add(ref input, row1 + (y * inputWidth));
+                for (int x = 0; x < outputWidth; x++)
+                {
+                    var gv = TVec.Load(ref g, 0);
+                    a0 = TVec.MultiplyAdd(gv, TVec.Broadcast(Unsafe.Add(ref top, k0)), a0);
+                    a1 = TVec.MultiplyAdd(gv, TVec.Broadcast(Unsafe.Add(ref top, k1)), a1);
+                    a2 = TVec.MultiplyAdd(gv, TVec.Broadcast(Unsafe.Add(ref top, k2)), a2);
+                    a3 = TVec.MultiplyAdd(gv, TVec.Broadcast(Unsafe.Add(ref top, k3)), a3);
+                    a4 = TVec.MultiplyAdd(gv, TVec.Broadcast(Unsafe.Add(ref top, k4)), a4);
+                    b0 = TVec.MultiplyAdd(gv, TVec.Broadcast(Unsafe.Add(ref bottom, k0)), b0);
+                    b1 = TVec.MultiplyAdd(gv, TVec.Broadcast(Unsafe.Add(ref bottom, k1)), b1);
+                    b2 = TVec.MultiplyAdd(gv, TVec.Broadcast(Unsafe.Add(ref bottom, k2)), b2);
+                    b3 = TVec.MultiplyAdd(gv, TVec.Broadcast(Unsafe.Add(ref bottom, k3)), b3);
+                    b4 = TVec.MultiplyAdd(gv, TVec.Broadcast(Unsafe.Add(ref bottom, k4)), b4);
+                    g = ref Unsafe.Add(ref g, padded);
+                    top = ref Unsafe.Add(ref top, 1);
+                    bottom = ref Unsafe.Add(ref bottom, 1);
+                }
+            }
+            // Taps past the kernel's width repeat its last one, and a repeated row is not stored.
+            nint r = at + lane;
+            AddTo(ref result, r, a0);
+            if (kernelSize > 1) AddTo(ref result, r + padded, a1);
+            if (kernelSize > 2) AddTo(ref result, r + (2 * padded), a2);
+            if (kernelSize > 3) AddTo(ref result, r + (3 * padded), a3);
+            if (kernelSize > 4) AddTo(ref result, r + (4 * padded), a4);
+            if (rows < 2)
+                continue;
+            r += kernelSize * padded;
+            AddTo(ref result, r, b0);
+            if (kernelSize > 1) AddTo(ref result, r + padded, b1);
+            if (kernelSize > 2) AddTo(ref result, r + (2 * padded), b2);
+            if (kernelSize > 3) AddTo(ref result, r + (3 * padded), b3);
+            if (kernelSize > 4) AddTo(ref result, r + (4 * padded), b4);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddTo<TVec>(ref float destination, nint at, TVec value) where TVec : struct, ISimdVector<TVec>
+        => TVec.Store(TVec.Add(TVec.Load(ref destination, at), value), ref destination, at);
+}
