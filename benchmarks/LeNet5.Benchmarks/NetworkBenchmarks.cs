@@ -19,7 +19,7 @@ public class NetworkBenchmarks
     [Params("Classic", "Modern")]
     public string Architecture { get; set; } = "Classic";
 
-    [Params(1, 64)]
+    [Params(1, 64, 256)]
     public int Batch { get; set; }
 
     [GlobalSetup]
