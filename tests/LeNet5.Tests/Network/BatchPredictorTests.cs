@@ -125,14 +125,22 @@ public class BatchPredictorTests
             predictor.Predict(inputs.AsSpan(0, InputSize), predictions.AsSpan(0, 1));
         }
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 10; i++)
+        // A round of ten calls that allocates nothing shows that a call allocates nothing. Up to three rounds: under
+        // load a barrier's first real wait creates its event once (lazily, in the runtime), which is not per call;
+        // a per-call allocation would show in every round.
+        var rounds = new List<long>();
+        for (int round = 0; round < 3 && (rounds.Count == 0 || rounds[^1] != 0); round++)
         {
-            predictor.Predict(inputs, predictions, scores);
-            predictor.Predict(inputs, predictions);
-            predictor.Predict(inputs.AsSpan(0, InputSize), predictions.AsSpan(0, 1));
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 10; i++)
+            {
+                predictor.Predict(inputs, predictions, scores);
+                predictor.Predict(inputs, predictions);
+                predictor.Predict(inputs.AsSpan(0, InputSize), predictions.AsSpan(0, 1));
+            }
+            rounds.Add(GC.GetAllocatedBytesForCurrentThread() - before);
         }
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.True(rounds[^1] == 0, $"bytes allocated per round of ten calls: {string.Join(", ", rounds)}");
     }
 
     [Theory]
