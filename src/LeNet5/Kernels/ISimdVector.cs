@@ -23,6 +23,7 @@ internal interface ISimdVector<TSelf> where TSelf : struct, ISimdVector<TSelf>
     static abstract TSelf Subtract(TSelf left, TSelf right);
     static abstract TSelf Multiply(TSelf left, TSelf right);
     static abstract TSelf Divide(TSelf left, TSelf right);
+    static abstract TSelf Sqrt(TSelf value);
 
     /// <summary>
     /// The lane-wise minimum and maximum, as the hardware computes them (x86 returns the second operand when a lane
@@ -61,6 +62,7 @@ internal readonly struct Vec512 : ISimdVector<Vec512>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vec512 Subtract(Vec512 left, Vec512 right) => new(left._value - right._value);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vec512 Multiply(Vec512 left, Vec512 right) => new(left._value * right._value);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vec512 Divide(Vec512 left, Vec512 right) => new(left._value / right._value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vec512 Sqrt(Vec512 value) => new(Vector512.Sqrt(value._value));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vec512 Min(Vec512 left, Vec512 right) => new(Avx512F.IsSupported ? Avx512F.Min(left._value, right._value) : Vector512.Min(left._value, right._value));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -94,6 +96,7 @@ internal readonly struct Vec256 : ISimdVector<Vec256>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vec256 Subtract(Vec256 left, Vec256 right) => new(left._value - right._value);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vec256 Multiply(Vec256 left, Vec256 right) => new(left._value * right._value);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vec256 Divide(Vec256 left, Vec256 right) => new(left._value / right._value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vec256 Sqrt(Vec256 value) => new(Vector256.Sqrt(value._value));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vec256 Min(Vec256 left, Vec256 right) => new(Avx.IsSupported ? Avx.Min(left._value, right._value) : Vector256.Min(left._value, right._value));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -126,6 +129,7 @@ internal readonly struct Vec128 : ISimdVector<Vec128>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vec128 Subtract(Vec128 left, Vec128 right) => new(left._value - right._value);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vec128 Multiply(Vec128 left, Vec128 right) => new(left._value * right._value);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vec128 Divide(Vec128 left, Vec128 right) => new(left._value / right._value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vec128 Sqrt(Vec128 value) => new(Vector128.Sqrt(value._value));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vec128 Min(Vec128 left, Vec128 right) => new(Sse.IsSupported ? Sse.Min(left._value, right._value)
         : AdvSimd.IsSupported ? AdvSimd.Min(left._value, right._value) : Vector128.Min(left._value, right._value));
@@ -168,6 +172,7 @@ internal readonly struct Vec1 : ISimdVector<Vec1>
     public static Vec1 Subtract(Vec1 left, Vec1 right) => new(left._value - right._value);
     public static Vec1 Multiply(Vec1 left, Vec1 right) => new(left._value * right._value);
     public static Vec1 Divide(Vec1 left, Vec1 right) => new(left._value / right._value);
+    public static Vec1 Sqrt(Vec1 value) => new(MathF.Sqrt(value._value));
     public static Vec1 Min(Vec1 left, Vec1 right) => new(MathF.Min(left._value, right._value));
     public static Vec1 Max(Vec1 left, Vec1 right) => new(MathF.Max(left._value, right._value));
     public static Vec1 WhereGreaterThanZero(Vec1 condition, Vec1 value) => condition._value > 0f ? value : default;

@@ -1,4 +1,4 @@
-using System.Numerics.Tensors;
+using LeNet5.Kernels;
 
 namespace LeNet5.Training;
 
@@ -7,7 +7,6 @@ public sealed class Adam : Optimizer
 {
     private readonly float[] _first;
     private readonly float[] _second;
-    private readonly float[] _scratch;
     private readonly float[] _steps = [0];
 
     /// <summary>An optimiser for <paramref name="parameterCount"/> parameters.</summary>
@@ -21,7 +20,6 @@ public sealed class Adam : Optimizer
             throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, "epsilon must be positive.");
         _first = new float[parameterCount];
         _second = new float[parameterCount];
-        _scratch = new float[parameterCount];
         Beta1 = beta1;
         Beta2 = beta2;
         Epsilon = epsilon;
@@ -45,18 +43,9 @@ public sealed class Adam : Optimizer
     public override void Step(Span<float> parameters, ReadOnlySpan<float> gradients, float learningRate)
     {
         float t = ++_steps[0];
-        // m ← β1·m + (1−β1)·g;  v ← β2·v + (1−β2)·g²
-        TensorPrimitives.Multiply(_first, Beta1, _first);
-        TensorPrimitives.MultiplyAdd(gradients, 1 - Beta1, _first, _first);
-        TensorPrimitives.Multiply(gradients, gradients, _scratch);
-        TensorPrimitives.Multiply(_scratch, 1 - Beta2, _scratch);
-        TensorPrimitives.MultiplyAdd(_second, Beta2, _scratch, _second);
-        // w ← w − η·(m / (1−β1^t)) / (sqrt(v / (1−β2^t)) + ε)
+        // m ← β1·m + (1−β1)·g;  v ← β2·v + (1−β2)·g²;  w ← w − η·(m / (1−β1^t)) / (sqrt(v / (1−β2^t)) + ε), in one pass.
         float firstCorrection = 1 - MathF.Pow(Beta1, t), secondCorrection = 1 - MathF.Pow(Beta2, t);
-        TensorPrimitives.Multiply(_second, 1 / secondCorrection, _scratch);
-        TensorPrimitives.Sqrt(_scratch, _scratch);
-        TensorPrimitives.Add(_scratch, Epsilon, _scratch);
-        TensorPrimitives.Divide(_first, _scratch, _scratch);
-        TensorPrimitives.MultiplyAdd(_scratch, -learningRate / firstCorrection, parameters, parameters);
+        OptimizerKernels.AdamStep(parameters, gradients, _first, _second,
+            new AdamConstants(Beta1, Beta2, Epsilon, learningRate / firstCorrection, 1 / secondCorrection));
     }
 }

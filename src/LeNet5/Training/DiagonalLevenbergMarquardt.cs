@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using LeNet5.Kernels;
 
 namespace LeNet5.Training;
 
@@ -12,7 +13,6 @@ public sealed class DiagonalLevenbergMarquardt : Optimizer
 {
     private readonly float[] _curvature;
     private readonly float[] _rates;
-    private readonly float[] _scratch;
 
     /// <summary>An optimiser for <paramref name="parameterCount"/> parameters; µ = 0.02 is the paper's.</summary>
     public DiagonalLevenbergMarquardt(int parameterCount, float mu = 0.02f)
@@ -22,7 +22,6 @@ public sealed class DiagonalLevenbergMarquardt : Optimizer
         Mu = mu;
         _curvature = new float[parameterCount];
         _rates = new float[parameterCount];
-        _scratch = new float[parameterCount];
         SetCurvature(_curvature);
     }
 
@@ -54,8 +53,5 @@ public sealed class DiagonalLevenbergMarquardt : Optimizer
 
     /// <inheritdoc/>
     public override void Step(Span<float> parameters, ReadOnlySpan<float> gradients, float learningRate)
-    {
-        TensorPrimitives.Multiply(gradients, _rates, _scratch);
-        TensorPrimitives.MultiplyAdd(_scratch, -learningRate, parameters, parameters);
-    }
+        => OptimizerKernels.DiagonalStep(parameters, gradients, _rates, learningRate);
 }

@@ -1,4 +1,4 @@
-using System.Numerics.Tensors;
+using LeNet5.Kernels;
 
 namespace LeNet5.Training;
 
@@ -26,9 +26,5 @@ public sealed class SgdMomentum : Optimizer
 
     /// <inheritdoc/>
     public override void Step(Span<float> parameters, ReadOnlySpan<float> gradients, float learningRate)
-    {
-        TensorPrimitives.Multiply(_velocity, Momentum, _velocity);
-        TensorPrimitives.MultiplyAdd(gradients, -learningRate, _velocity, _velocity);
-        TensorPrimitives.Add(parameters, _velocity, parameters);
-    }
+        => OptimizerKernels.MomentumStep(parameters, gradients, _velocity, Momentum, learningRate);
 }
