@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using LeNet5.Data;
+using LeNet5.Mnist.Plots;
 using LeNet5.Serialization;
 using LeNet5.Training;
 
@@ -15,15 +16,21 @@ internal static class EvalCommand
         var model = new Option<FileInfo>("--model") { Description = "A weights file (.safetensors).", Required = true };
         var data = Cli.DataOption();
         var testLimit = new Option<int?>("--test-limit") { Description = "Evaluate on only the first N test images." };
-        var command = new Command("eval", "Evaluate a model on the MNIST test set.") { model, data, testLimit };
+        var plots = PlotSet.DirectoryOption();
+        var noPlots = PlotSet.DisableOption();
+        var command = new Command("eval", "Evaluate a model on the MNIST test set.") { model, data, testLimit, plots, noPlots };
         command.SetAction((result, cancellationToken) => Cli.GuardAsync(async () =>
         {
-            var network = ModelFile.Load(result.GetValue(model)!.FullName);
+            string modelPath = result.GetValue(model)!.FullName;
+            var network = ModelFile.Load(modelPath);
             int? limit = Cli.Positive(result.GetValue(testLimit), "--test-limit");
+            string? plotDirectory = PlotSet.Prepare(result, plots, noPlots, modelPath);
             string folder = await Cli.EnsureMnistAsync(result.GetValue(data), cancellationToken).ConfigureAwait(false);
             var test = MnistDataset.LoadTest(folder, limit);
-            var evaluation = Evaluator.Evaluate(network, test);
+            var evaluation = Evaluator.Evaluate(network, test, keepMistakes: PlotSet.Mistakes);
             Console.Write(Render(evaluation));
+            if (plotDirectory is not null)
+                PlotSet.Report(plotDirectory, PlotSet.Write(plotDirectory, network, test, evaluation, metrics: null));
             return 0;
         }));
         return command;
@@ -49,7 +56,7 @@ internal static class EvalCommand
         if (evaluation.MostConfidentMistakes.Count > 0)
         {
             text.AppendLine("most confident mistakes (test index: true → predicted, margin)");
-            foreach (var m in evaluation.MostConfidentMistakes)
+            foreach (var m in evaluation.MostConfidentMistakes.Take(10))
                 text.AppendLine(c, $"  {m.Index,5}: {m.Label} → {m.Predicted}  {m.Margin:G4}");
         }
         return text.ToString();
