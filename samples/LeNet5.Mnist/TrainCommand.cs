@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using LeNet5.Data;
+using LeNet5.Mnist.Plots;
 using LeNet5.Model;
 using LeNet5.Network;
 using LeNet5.Training;
@@ -32,9 +33,11 @@ internal static class TrainCommand
         var pooling = Cli.EnumOption<Pooling>("--pooling", "Modern only: average (default) or max.", ("average", Pooling.Average), ("max", Pooling.Max));
         var rateScale = new Option<float?>("--lr-scale") { Description = "Multiply every learning rate of the schedule by this factor." };
         var resume = new Option<bool>("--resume") { Description = "Continue the run saved in --out instead of starting afresh." };
+        var plots = PlotSet.DirectoryOption();
+        var noPlots = PlotSet.DisableOption();
         var command = new Command("train", "Train LeNet-5 on MNIST.")
         {
-            data, arch, activation, pooling, epochs, batchSize, threads, seed, distort, trainLimit, testLimit, output, optimizer, rateScale, resume,
+            data, arch, activation, pooling, epochs, batchSize, threads, seed, distort, trainLimit, testLimit, output, optimizer, rateScale, resume, plots, noPlots,
         };
         command.SetAction((result, cancellationToken) => Cli.GuardAsync(async () =>
         {
@@ -64,6 +67,7 @@ internal static class TrainCommand
             int? trainCount = Cli.Positive(result.GetValue(trainLimit), "--train-limit");
             int? testCount = Cli.Positive(result.GetValue(testLimit), "--test-limit");
             string path = result.GetValue(output)?.FullName ?? Path.GetFullPath($"lenet5-{architecture.ToString().ToLowerInvariant()}.safetensors");
+            string? plotDirectory = PlotSet.Prepare(result, plots, noPlots, path);
 
             string folder = await Cli.EnsureMnistAsync(result.GetValue(data), cancellationToken).ConfigureAwait(false);
             var train = MnistDataset.LoadTraining(folder, trainCount);
@@ -74,9 +78,11 @@ internal static class TrainCommand
                 : new Trainer(LeNet5Network.Create(definition, options.Seed), options);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"LeNet-5 {Describe(trainer.Network.Definition)}: {train.Count:N0} training and {test.Count:N0} test images from {folder}; {options.Optimizer}, batch {options.BatchSize}, {options.Threads} thread(s), seed {options.Seed}{(options.Distortion is null ? "" : ", distorted")}"));
+            var metrics = new TrainingMetrics(path, train, resumed: result.GetValue(resume), trainer.CompletedEpochs);
             var bar = new ProgressBar();
             trainer.EpochCompleted += report =>
             {
+                metrics.Add(report, trainer.Network);
                 bar.Clear();
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"epoch {report.Epoch,2}/{options.Epochs}  loss {report.TrainLoss,8:F4}  test error {report.TestErrorRate * 100,5:F2} %  {report.Seconds,6:F1} s  {report.ImagesPerSecond,8:N0} images/s  lr {report.LearningRate:G3}"));
@@ -84,6 +90,12 @@ internal static class TrainCommand
             trainer.Train(train, test, bar, cancellationToken, path);
             bar.Clear();
             Console.WriteLine($"model written to {path}");
+            Console.WriteLine($"per-pass figures written to {metrics.Path}");
+            if (plotDirectory is not null)
+            {
+                var evaluation = Evaluator.Evaluate(trainer.Network, test, keepMistakes: PlotSet.Mistakes);
+                PlotSet.Report(plotDirectory, PlotSet.Write(plotDirectory, trainer.Network, test, evaluation, metrics.Rows, train.Count));
+            }
             return 0;
         }));
         return command;

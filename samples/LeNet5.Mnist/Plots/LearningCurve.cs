@@ -8,14 +8,14 @@ internal static class LearningCurve
     public const int Width = 900;
     public const int Height = 520;
 
-    public static byte[] Render(IReadOnlyList<EpochMetrics> rows, string lossName)
+    public static byte[] Render(IReadOnlyList<EpochMetrics> rows, string lossName, string trainErrorName)
     {
         var plot = new Plot();
         if (Fonts.RegisterWithScottPlot())
             plot.Font.Set(Fonts.FamilyName);
         double[] epochs = rows.Select(r => (double)r.Epoch).ToArray();
         AddSeries(plot, rows, r => r.TestError * 100, "test error (%)", Colors.C1, plot.Axes.Left);
-        AddSeries(plot, rows, r => r.TrainError * 100, "training error (%)", Colors.C0, plot.Axes.Left);
+        AddSeries(plot, rows, r => r.TrainError * 100, trainErrorName, Colors.C0, plot.Axes.Left);
         var loss = plot.Add.Scatter(epochs, rows.Select(r => r.TrainLoss).ToArray());
         loss.LegendText = $"training loss ({lossName}, right axis)";
         loss.Color = Colors.Gray;

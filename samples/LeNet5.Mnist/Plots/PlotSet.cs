@@ -63,7 +63,8 @@ internal static class PlotSet
         => Console.WriteLine($"pictures written to {directory}{Path.DirectorySeparatorChar}: {string.Join(", ", files)}");
 
     /// <summary>Writes every picture that applies (the learning curve when <paramref name="metrics"/> are given, the prototypes for Classic); returns the file names.</summary>
-    public static IReadOnlyList<string> Write(string directory, LeNet5Network network, MnistDataset test, EvaluationResult evaluation, IReadOnlyList<EpochMetrics>? metrics)
+    public static IReadOnlyList<string> Write(string directory, LeNet5Network network, MnistDataset test, EvaluationResult evaluation,
+        IReadOnlyList<EpochMetrics>? metrics, int trainingImages = 0)
     {
         var written = new List<string>();
         void Save(string name, byte[] png)
@@ -74,7 +75,8 @@ internal static class PlotSet
 
         bool classic = network.Definition.Architecture == Architecture.Classic;
         if (metrics is { Count: > 0 })
-            Save(LearningCurveFile, LearningCurve.Render(metrics, classic ? "MAP" : "cross-entropy"));
+            Save(LearningCurveFile, LearningCurve.Render(metrics, classic ? "MAP" : "cross-entropy",
+                trainingImages > TrainingMetrics.TrainErrorImages ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"training error (%, first {TrainingMetrics.TrainErrorImages:N0} images)") : "training error (%)"));
         Save(ConfusionFile, Pictures.Confusion(evaluation));
         Save(KernelsFile, Pictures.C1Kernels(network));
         if (test.Count > FeatureMapsImage)
