@@ -3,8 +3,10 @@ using System.Globalization;
 using System.Text;
 using LeNet5.Data;
 using LeNet5.Mnist.Plots;
+using LeNet5.Mnist.Terminal;
 using LeNet5.Serialization;
 using LeNet5.Training;
+using Spectre.Console;
 
 namespace LeNet5.Mnist;
 
@@ -28,7 +30,7 @@ internal static class EvalCommand
             string folder = await Cli.EnsureMnistAsync(result.GetValue(data), cancellationToken).ConfigureAwait(false);
             var test = MnistDataset.LoadTest(folder, limit);
             var evaluation = Evaluator.Evaluate(network, test, keepMistakes: PlotSet.Mistakes);
-            Console.Write(Render(evaluation));
+            Write(evaluation);
             if (plotDirectory is not null)
                 PlotSet.Report(plotDirectory, PlotSet.Write(plotDirectory, network, test, evaluation, metrics: null));
             return 0;
@@ -36,23 +38,19 @@ internal static class EvalCommand
         return command;
     }
 
-    internal static string Render(EvaluationResult evaluation)
+    /// <summary>The test error, the confusion matrix as a table, and the most confident mistakes.</summary>
+    internal static void Write(EvaluationResult evaluation)
+    {
+        var c = CultureInfo.InvariantCulture;
+        Tables.Out.Write(new Text(string.Create(c, $"test error {evaluation.ErrorRate * 100:F2} % ({evaluation.Errors} of {evaluation.Count:N0})\n")));
+        Tables.Out.Write(Tables.Confusion(evaluation));
+        Tables.Out.Write(new Text(Mistakes(evaluation)));
+    }
+
+    private static string Mistakes(EvaluationResult evaluation)
     {
         var text = new StringBuilder();
         var c = CultureInfo.InvariantCulture;
-        text.AppendLine(c, $"test error {evaluation.ErrorRate * 100:F2} % ({evaluation.Errors} of {evaluation.Count:N0})");
-        text.AppendLine("confusion matrix (rows: true class, columns: predicted)");
-        text.Append("     ");
-        for (int p = 0; p < 10; p++)
-            text.Append(c, $"{p,6}");
-        text.AppendLine("   error");
-        for (int t = 0; t < 10; t++)
-        {
-            text.Append(c, $"{t,5}");
-            for (int p = 0; p < 10; p++)
-                text.Append(c, $"{evaluation.Confusion[t, p],6}");
-            text.AppendLine(c, $"  {evaluation.ClassErrorRate(t) * 100,5:F2} %");
-        }
         if (evaluation.MostConfidentMistakes.Count > 0)
         {
             text.AppendLine("most confident mistakes (test index: true → predicted, margin)");
