@@ -1,4 +1,5 @@
 using System.CommandLine;
+using LeNet5.Mnist.Terminal;
 using LeNet5.Model;
 using LeNet5.Network;
 
@@ -16,7 +17,10 @@ internal static class SummaryCommand
         {
             var definition = result.GetValue(arch) == Architecture.Classic ? NetworkDefinition.Classic : NetworkDefinition.Modern();
             var summary = LeNet5Network.Create(definition).Summary;
-            Console.Out.Write(result.GetValue(json) ? summary.ToJson() + Environment.NewLine : summary.ToTable());
+            if (result.GetValue(json))
+                Console.Out.Write(summary.ToJson() + Environment.NewLine);
+            else
+                Tables.Out.Write(Tables.Summary(summary));
             return 0;
         }));
         return command;

@@ -1,6 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
+using Spectre.Console;
 using LeNet5.Data;
+using LeNet5.Mnist.Plots;
+using LeNet5.Mnist.Terminal;
 using LeNet5.Model;
 using LeNet5.Network;
 using LeNet5.Training;
@@ -32,9 +35,11 @@ internal static class TrainCommand
         var pooling = Cli.EnumOption<Pooling>("--pooling", "Modern only: average (default) or max.", ("average", Pooling.Average), ("max", Pooling.Max));
         var rateScale = new Option<float?>("--lr-scale") { Description = "Multiply every learning rate of the schedule by this factor." };
         var resume = new Option<bool>("--resume") { Description = "Continue the run saved in --out instead of starting afresh." };
+        var plots = PlotSet.DirectoryOption();
+        var noPlots = PlotSet.DisableOption();
         var command = new Command("train", "Train LeNet-5 on MNIST.")
         {
-            data, arch, activation, pooling, epochs, batchSize, threads, seed, distort, trainLimit, testLimit, output, optimizer, rateScale, resume,
+            data, arch, activation, pooling, epochs, batchSize, threads, seed, distort, trainLimit, testLimit, output, optimizer, rateScale, resume, plots, noPlots,
         };
         command.SetAction((result, cancellationToken) => Cli.GuardAsync(async () =>
         {
@@ -64,6 +69,7 @@ internal static class TrainCommand
             int? trainCount = Cli.Positive(result.GetValue(trainLimit), "--train-limit");
             int? testCount = Cli.Positive(result.GetValue(testLimit), "--test-limit");
             string path = result.GetValue(output)?.FullName ?? Path.GetFullPath($"lenet5-{architecture.ToString().ToLowerInvariant()}.safetensors");
+            string? plotDirectory = PlotSet.Prepare(result, plots, noPlots, path);
 
             string folder = await Cli.EnsureMnistAsync(result.GetValue(data), cancellationToken).ConfigureAwait(false);
             var train = MnistDataset.LoadTraining(folder, trainCount);
@@ -74,20 +80,68 @@ internal static class TrainCommand
                 : new Trainer(LeNet5Network.Create(definition, options.Seed), options);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"LeNet-5 {Describe(trainer.Network.Definition)}: {train.Count:N0} training and {test.Count:N0} test images from {folder}; {options.Optimizer}, batch {options.BatchSize}, {options.Threads} thread(s), seed {options.Seed}{(options.Distortion is null ? "" : ", distorted")}"));
-            var bar = new ProgressBar();
+            var metrics = new TrainingMetrics(path, train, resumed: result.GetValue(resume), trainer.CompletedEpochs);
+            bool live = LiveProgress.Enabled;
+            var bar = live ? null : new ProgressBar();
+            TrainingBars? bars = null;
             trainer.EpochCompleted += report =>
             {
-                bar.Clear();
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"epoch {report.Epoch,2}/{options.Epochs}  loss {report.TrainLoss,8:F4}  test error {report.TestErrorRate * 100,5:F2} %  {report.Seconds,6:F1} s  {report.ImagesPerSecond,8:N0} images/s  lr {report.LearningRate:G3}"));
+                bars?.Measuring("training error");
+                metrics.Add(report, trainer.Network);
+                bar?.Clear();
+                string line = string.Create(CultureInfo.InvariantCulture,
+                    $"epoch {report.Epoch,2}/{options.Epochs}  loss {report.TrainLoss,8:F4}  test error {report.TestErrorRate * 100,5:F2} %  {report.Seconds,6:F1} s  {report.ImagesPerSecond,8:N0} images/s  lr {report.LearningRate:G3}");
+                if (live)
+                    AnsiConsole.WriteLine(line);
+                else
+                    Console.WriteLine(line);
+                bars?.PassDone();
             };
-            trainer.Train(train, test, bar, cancellationToken, path);
-            bar.Clear();
+            // Train off the invoking thread: System.CommandLine's Ctrl+C handler needs the action's task before it can
+            // cancel it; a body that never yields would be killed by the signal instead of saying what was saved.
+            await Task.Yield();
+            try
+            {
+                if (live)
+                {
+                    LiveProgress.Create("images").Start(context =>
+                    {
+                        bars = new TrainingBars(context);
+                        trainer.Train(train, test, bars, cancellationToken, path);
+                        bars.Finish();
+                    });
+                }
+                else
+                {
+                    trainer.Train(train, test, bar, cancellationToken, path);
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                bar?.Clear();
+                Console.Error.WriteLine($"lenet5: {Cancelled(trainer.CompletedEpochs, options.Epochs, path)}");
+                return Cancel;
+            }
+            bar?.Clear();
             Console.WriteLine($"model written to {path}");
+            Console.WriteLine($"per-pass figures written to {metrics.Path}");
+            if (plotDirectory is not null)
+            {
+                var evaluation = Evaluator.Evaluate(trainer.Network, test, keepMistakes: PlotSet.Mistakes);
+                PlotSet.Report(plotDirectory, PlotSet.Write(plotDirectory, trainer.Network, test, evaluation, metrics.Rows, train.Count));
+            }
             return 0;
         }));
         return command;
     }
+
+    /// <summary>The exit code of a run stopped by Ctrl+C (128 + SIGINT, as shells report it).</summary>
+    private const int Cancel = 130;
+
+    /// <summary>What a Ctrl+C left: which pass is in the file, and how to go on.</summary>
+    internal static string Cancelled(int completed, int epochs, string path) => completed == 0
+        ? $"cancelled during pass 1 of {epochs}; no pass was completed, so nothing was saved to {path}."
+        : $"cancelled during pass {completed + 1} of {epochs}; pass {completed} is saved in {path}. Continue it with the same options and --resume: lenet5 train --out \"{path}\" --resume ...";
 
     private static string Describe(NetworkDefinition definition) => definition.Architecture == Architecture.Classic
         ? "Classic"
