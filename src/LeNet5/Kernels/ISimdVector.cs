@@ -38,7 +38,11 @@ internal interface ISimdVector<TSelf> where TSelf : struct, ISimdVector<TSelf>
     /// <summary><paramref name="value"/> in lanes where <paramref name="condition"/> &gt; 0, else 0.</summary>
     static abstract TSelf WhereGreaterThanZero(TSelf condition, TSelf value);
 
-    /// <summary>a·b + c, fused where the hardware can.</summary>
+    /// <summary>
+    /// a·b + c rounded once, at every width (on .NET 9 and later the runtime fuses it in software where the hardware
+    /// cannot), so that a lane's result never depends on the width that computed it: an image's outputs are the same
+    /// bits whichever path its batch took.
+    /// </summary>
     static abstract TSelf MultiplyAdd(TSelf a, TSelf b, TSelf c);
 
     /// <summary>Zeroes lanes below <paramref name="firstKept"/>: used to drop the lanes an overlapping tail vector shares with the previous one.</summary>
@@ -71,7 +75,14 @@ internal readonly struct Vec512 : ISimdVector<Vec512>
     public static Vec512 WhereGreaterThanZero(Vec512 condition, Vec512 value) => new(Vector512.GreaterThan(condition._value, Vector512<float>.Zero) & value._value);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vec512 MultiplyAdd(Vec512 a, Vec512 b, Vec512 c)
-        => new(Avx512F.IsSupported ? Avx512F.FusedMultiplyAdd(a._value, b._value, c._value) : (a._value * b._value) + c._value);
+#if NET9_0_OR_GREATER
+        => new(Vector512.FusedMultiplyAdd(a._value, b._value, c._value));
+#else
+        => new(Avx512F.IsSupported ? Avx512F.FusedMultiplyAdd(a._value, b._value, c._value)
+            : Fma.IsSupported ? Vector512.Create(Fma.MultiplyAdd(a._value.GetLower(), b._value.GetLower(), c._value.GetLower()),
+                Fma.MultiplyAdd(a._value.GetUpper(), b._value.GetUpper(), c._value.GetUpper()))
+            : (a._value * b._value) + c._value);
+#endif
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vec512 ClearLanesBelow(Vec512 value, int firstKept)
         => new(Vector512.GreaterThanOrEqual(Vector512.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(Simd.LaneIndices)), Vector512.Create(firstKept)).AsSingle() & value._value);
@@ -105,7 +116,11 @@ internal readonly struct Vec256 : ISimdVector<Vec256>
     public static Vec256 WhereGreaterThanZero(Vec256 condition, Vec256 value) => new(Vector256.GreaterThan(condition._value, Vector256<float>.Zero) & value._value);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vec256 MultiplyAdd(Vec256 a, Vec256 b, Vec256 c)
+#if NET9_0_OR_GREATER
+        => new(Vector256.FusedMultiplyAdd(a._value, b._value, c._value));
+#else
         => new(Fma.IsSupported ? Fma.MultiplyAdd(a._value, b._value, c._value) : (a._value * b._value) + c._value);
+#endif
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vec256 ClearLanesBelow(Vec256 value, int firstKept)
         => new(Vector256.GreaterThanOrEqual(Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(Simd.LaneIndices)), Vector256.Create(firstKept)).AsSingle() & value._value);
@@ -140,7 +155,12 @@ internal readonly struct Vec128 : ISimdVector<Vec128>
     public static Vec128 WhereGreaterThanZero(Vec128 condition, Vec128 value) => new(Vector128.GreaterThan(condition._value, Vector128<float>.Zero) & value._value);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vec128 MultiplyAdd(Vec128 a, Vec128 b, Vec128 c)
-        => new(Fma.IsSupported ? Fma.MultiplyAdd(a._value, b._value, c._value) : (a._value * b._value) + c._value);
+#if NET9_0_OR_GREATER
+        => new(Vector128.FusedMultiplyAdd(a._value, b._value, c._value));
+#else
+        => new(Fma.IsSupported ? Fma.MultiplyAdd(a._value, b._value, c._value)
+            : AdvSimd.IsSupported ? AdvSimd.FusedMultiplyAdd(c._value, a._value, b._value) : (a._value * b._value) + c._value);
+#endif
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vec128 ClearLanesBelow(Vec128 value, int firstKept)
         => new(Vector128.GreaterThanOrEqual(Vector128.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(Simd.LaneIndices)), Vector128.Create(firstKept)).AsSingle() & value._value);
