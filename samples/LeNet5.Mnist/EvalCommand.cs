@@ -7,33 +7,48 @@ using LeNet5.Training;
 
 namespace LeNet5.Mnist;
 
-/// <summary><c>lenet5 eval --model FILE</c>: test error, the confusion matrix, per-class error and the most confident mistakes.</summary>
+/// <summary>
+/// <c>lenet5 eval --model FILE [--set test|train] [--json]</c>: the error on MNIST's test (or training) set, the confusion
+/// matrix, per-class error and the most confident mistakes, as text or as one JSON object.
+/// </summary>
 internal static class EvalCommand
 {
     public static Command Create()
     {
         var model = new Option<FileInfo>("--model") { Description = "A weights file (.safetensors).", Required = true };
         var data = Cli.DataOption();
-        var testLimit = new Option<int?>("--test-limit") { Description = "Evaluate on only the first N test images." };
-        var command = new Command("eval", "Evaluate a model on the MNIST test set.") { model, data, testLimit };
+        var set = Cli.EnumOption<ImageSet>("--set", "The images to evaluate on: test (default, MNIST's 10,000) or train (its 60,000).", ("test", ImageSet.Test), ("train", ImageSet.Train));
+        var testLimit = new Option<int?>("--limit", "--test-limit") { Description = "Evaluate on only the first N images of the set." }.InRange(1);
+        var json = new Option<bool>("--json") { Description = "Print one JSON object: the error, per-class errors, the confusion matrix, the model and its network." };
+        var command = new Command("eval", "Evaluate a model on the MNIST test (or training) set.") { model, data, set, testLimit, json };
         command.SetAction((result, cancellationToken) => Cli.GuardAsync(async () =>
         {
-            var network = ModelFile.Load(result.GetValue(model)!.FullName);
-            int? limit = Cli.Positive(result.GetValue(testLimit), "--test-limit");
+            string modelPath = result.GetValue(model)!.FullName;
+            var network = ModelFile.Load(modelPath);
+            int? limit = result.GetValue(testLimit);
+            bool training = result.GetValue(set) == ImageSet.Train;
             string folder = await Cli.EnsureMnistAsync(result.GetValue(data), cancellationToken).ConfigureAwait(false);
-            var test = MnistDataset.LoadTest(folder, limit);
-            var evaluation = Evaluator.Evaluate(network, test);
-            Console.Write(Render(evaluation));
+            var images = training ? MnistDataset.LoadTraining(folder, limit) : MnistDataset.LoadTest(folder, limit);
+            var evaluation = Evaluator.Evaluate(network, images);
+            Console.Write(result.GetValue(json)
+                ? EvaluationJson.Write(evaluation, modelPath, network.Summary, training ? "train" : "test") + Environment.NewLine
+                : Render(evaluation, training ? "train" : "test"));
             return 0;
         }));
         return command;
     }
 
-    internal static string Render(EvaluationResult evaluation)
+    private enum ImageSet
+    {
+        Test,
+        Train,
+    }
+
+    internal static string Render(EvaluationResult evaluation, string set = "test")
     {
         var text = new StringBuilder();
         var c = CultureInfo.InvariantCulture;
-        text.AppendLine(c, $"test error {evaluation.ErrorRate * 100:F2} % ({evaluation.Errors} of {evaluation.Count:N0})");
+        text.AppendLine(c, $"{set} error {evaluation.ErrorRate * 100:F2} % ({evaluation.Errors} of {evaluation.Count:N0})");
         text.AppendLine("confusion matrix (rows: true class, columns: predicted)");
         text.Append("     ");
         for (int p = 0; p < 10; p++)
@@ -48,7 +63,7 @@ internal static class EvalCommand
         }
         if (evaluation.MostConfidentMistakes.Count > 0)
         {
-            text.AppendLine("most confident mistakes (test index: true → predicted, margin)");
+            text.AppendLine(c, $"most confident mistakes ({set} index: true → predicted, margin)");
             foreach (var m in evaluation.MostConfidentMistakes)
                 text.AppendLine(c, $"  {m.Index,5}: {m.Label} → {m.Predicted}  {m.Margin:G4}");
         }
