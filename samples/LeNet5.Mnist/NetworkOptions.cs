@@ -25,9 +25,16 @@ internal sealed class NetworkOptions
         command.Options.Add(Pooling);
         command.Validators.Add(result =>
         {
-            if (result.GetValue(Architecture) == Model.Architecture.Classic
-                && (result.GetValue(Activation) is not null || result.GetValue(Pooling) is not null))
-                result.AddError("--activation and --pooling choose the modern network's; the classic network is the paper's (add --arch modern).");
+            try
+            {
+                if (result.GetValue(Architecture) == Model.Architecture.Classic
+                    && (result.GetValue(Activation) is not null || result.GetValue(Pooling) is not null))
+                    result.AddError("--activation and --pooling choose the modern network's; the classic network is the paper's (add --arch modern).");
+            }
+            catch (InvalidOperationException)
+            {
+                // A value that did not parse: the parser reports it.
+            }
         });
     }
 

@@ -39,7 +39,7 @@ internal static class PredictCommand
         });
         command.Validators.Add(result =>
         {
-            bool idx = result.GetValue(images) is not null, files = result.GetValue(pictures) is { Length: > 0 };
+            bool idx = result.GetResult(images) is not null, files = result.GetResult(pictures) is not null;
             if (idx == files)
                 result.AddError(idx ? "give --images (an IDX file) or --image (pictures), not both." : "give the images to classify: --images FILE (IDX) or --image FILE|FOLDER (PNG, JPEG, BMP).");
         });
