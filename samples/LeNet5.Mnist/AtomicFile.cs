@@ -15,10 +15,11 @@ internal static class AtomicFile
             write(temporary);
             File.Move(temporary, path, overwrite: true);
         }
-        catch
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             File.Delete(temporary);
-            throw;
+            // The message names the file asked for, never the temporary one.
+            throw new IOException($"cannot write {path}: {e.Message.Replace(temporary, path, StringComparison.Ordinal)}", e);
         }
     }
 }

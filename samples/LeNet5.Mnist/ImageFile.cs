@@ -17,6 +17,9 @@ internal sealed class ImageFile
     public int Count { get; }
     public int Side { get; }
 
+    /// <summary>Image <paramref name="index"/>'s pixels, row by row: what <see cref="Network.LeNet5Network.Predict(ReadOnlySpan{byte})"/> takes.</summary>
+    public ReadOnlySpan<byte> Image(int index) => _pixels.AsSpan(index * Side * Side, Side * Side);
+
     public void Normalize(int index, Span<float> destination)
     {
         int size = Side * Side;

@@ -1,60 +1,113 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
+using LeNet5.Data;
 using LeNet5.Network;
 using LeNet5.Serialization;
 
 namespace LeNet5.Mnist;
 
 /// <summary>
-/// <c>lenet5 predict --model FILE.safetensors --images FILE [--output FILE.csv]</c>: classifies every image
-/// of an IDX file and writes <c>index,predicted,s0,…,s9</c> (RBF penalties for Classic, logits for Modern),
-/// each float printed so that it parses back to the same bits.
+/// <c>lenet5 predict --model FILE.safetensors (--images IDX | --image FILE|FOLDER …) [--probabilities] [--output FILE.csv]</c>:
+/// classifies every image of an IDX file, or picture files (PNG, JPEG, BMP) put through MNIST's preprocessing
+/// (<see cref="MnistPreprocessing"/>), and writes <c>index,predicted,s0,…,s9</c> (<c>file,…</c> for pictures): the RBF
+/// penalties for Classic, the logits for Modern, or with --probabilities <c>p0,…,p9</c>; each float printed so that it
+/// parses back to the same bits.
 /// </summary>
 internal static class PredictCommand
 {
-    private const int BatchSize = 256;
-
     public static Command Create()
     {
         var model = new Option<FileInfo>("--model") { Description = "A weights file (.safetensors) as lenet5 train writes it (docs/definitions.md, Weights file).", Required = true };
-        var images = new Option<FileInfo>("--images") { Description = "An IDX file of unsigned-byte images, 28×28 or 32×32, raw or gzipped.", Required = true };
-        var output = new Option<FileInfo?>("--output") { Description = "Write the CSV here instead of to standard output." };
-        var command = new Command("predict", "Classify the images of an IDX file with a saved model.") { model, images, output };
+        var images = new Option<FileInfo?>("--images") { Description = "An IDX file of unsigned-byte images, 28×28 or 32×32, raw or gzipped." };
+        var pictures = new Option<string[]>("--image")
+        {
+            Description = "A PNG, JPEG or BMP picture of one digit, any size, dark on light or light on dark; or a folder of them. Repeat for more.",
+            HelpName = "file|folder",
+        };
+        var probabilities = new Option<bool>("--probabilities") { Description = "Write the ten probabilities p0…p9 instead of the raw scores s0…s9." };
+        var output = new Option<FileInfo?>("--output") { Description = "Write the CSV here instead of to standard output." }.Writable();
+        var command = new Command("predict", "Classify the images of an IDX file, or your own pictures of digits, with a saved model.")
+        {
+            model, images, pictures, probabilities, output,
+        };
+        pictures.Validators.Add(result =>
+        {
+            foreach (string path in result.GetValueOrDefault<string[]>() ?? [])
+                if (!File.Exists(path) && !Directory.Exists(path))
+                    result.AddError($"--image {path}: no such file or folder.");
+        });
+        command.Validators.Add(result =>
+        {
+            bool idx = result.GetResult(images) is not null, files = result.GetResult(pictures) is not null;
+            if (idx == files)
+                result.AddError(idx ? "give --images (an IDX file) or --image (pictures), not both." : "give the images to classify: --images FILE (IDX) or --image FILE|FOLDER (PNG, JPEG, BMP).");
+        });
         command.SetAction(result => Cli.Guard(() =>
-            Run(result.GetValue(model)!.FullName, result.GetValue(images)!.FullName, result.GetValue(output)?.FullName)));
+        {
+            var network = ModelFile.Load(result.GetValue(model)!.FullName);
+            bool p = result.GetValue(probabilities);
+            string csv = result.GetValue(images) is { } idx
+                ? FromIdx(network, idx.FullName, p)
+                : FromPictures(network, PictureFile.Expand(result.GetValue(pictures)!), p);
+            if (result.GetValue(output)?.FullName is string path)
+                AtomicFile.WriteAllText(path, csv);
+            else
+                Console.Out.Write(csv);
+            return 0;
+        }));
         return command;
     }
 
-    private static int Run(string modelPath, string imagesPath, string? outputPath)
+    private static string FromIdx(LeNet5Network network, string path, bool probabilities)
     {
-        var network = ModelFile.Load(modelPath);
-        var source = ImageFile.Read(imagesPath);
-        var workspace = network.CreateWorkspace(BatchSize);
-        var inputs = new float[BatchSize * LeNet5Network.InputSize];
-        var predictions = new int[BatchSize];
-        var scores = new float[BatchSize * LeNet5Network.Classes];
-
-        var csv = new StringBuilder("index,predicted,s0,s1,s2,s3,s4,s5,s6,s7,s8,s9\n");
-        for (int start = 0; start < source.Count; start += BatchSize)
-        {
-            int batch = Math.Min(BatchSize, source.Count - start);
-            for (int b = 0; b < batch; b++)
-                source.Normalize(start + b, inputs.AsSpan(b * LeNet5Network.InputSize, LeNet5Network.InputSize));
-            network.Predict(workspace, inputs.AsSpan(0, batch * LeNet5Network.InputSize), predictions, scores);
-            for (int b = 0; b < batch; b++)
-            {
-                csv.Append(CultureInfo.InvariantCulture, $"{start + b},{predictions[b]}");
-                for (int c = 0; c < LeNet5Network.Classes; c++)
-                    csv.Append(',').Append(scores[(b * LeNet5Network.Classes) + c].ToString("R", CultureInfo.InvariantCulture));
-                csv.Append('\n');
-            }
-        }
-
-        if (outputPath is null)
-            Console.Out.Write(csv);
-        else
-            AtomicFile.WriteAllText(outputPath, csv.ToString());
-        return 0;
+        if (PictureFile.FormatOf(path) is string format)
+            throw new InvalidDataException($"{path} is a {format} picture, not an IDX file: give it with --image.");
+        var source = ImageFile.Read(path);
+        var csv = Header("index", probabilities);
+        for (int i = 0; i < source.Count; i++)
+            Row(csv, i.ToString(CultureInfo.InvariantCulture), network.Predict(source.Image(i)), probabilities);
+        return csv.ToString();
     }
+
+    /// <summary>Every picture is decoded and checked before anything is written: one bad file fails the whole run.</summary>
+    private static string FromPictures(LeNet5Network network, IReadOnlyList<string> files, bool probabilities)
+    {
+        var csv = Header("file", probabilities);
+        foreach (string file in files)
+        {
+            var (grayscale, width, height) = PictureFile.Read(file);
+            byte[] digit;
+            try
+            {
+                digit = MnistPreprocessing.Prepare(grayscale, width, height);
+            }
+            catch (ArgumentException e)
+            {
+                throw new InvalidDataException($"{file}: {e.Message.Split(" (Parameter", 2)[0]}", e);
+            }
+            Row(csv, Quote(file), network.Predict(digit), probabilities);
+        }
+        return csv.ToString();
+    }
+
+    private static StringBuilder Header(string first, bool probabilities)
+    {
+        char prefix = probabilities ? 'p' : 's';
+        var csv = new StringBuilder(first).Append(",predicted");
+        for (int c = 0; c < LeNet5Network.Classes; c++)
+            csv.Append(',').Append(prefix).Append(c.ToString(CultureInfo.InvariantCulture));
+        return csv.Append('\n');
+    }
+
+    private static void Row(StringBuilder csv, string first, Prediction prediction, bool probabilities)
+    {
+        csv.Append(first).Append(',').Append(prediction.Digit.ToString(CultureInfo.InvariantCulture));
+        foreach (float value in probabilities ? prediction.Probabilities : prediction.Scores)
+            csv.Append(',').Append(value.ToString("R", CultureInfo.InvariantCulture));
+        csv.Append('\n');
+    }
+
+    /// <summary>A file name as a CSV field: quoted (RFC 4180) when it holds a comma, a quote or a line break.</summary>
+    private static string Quote(string field) => field.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? $"\"{field.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : field;
 }

@@ -1,14 +1,11 @@
-using System.CommandLine;
 using LeNet5.Mnist;
 using LeNet5.Mnist.Data;
 
-var root = new RootCommand("LeNet-5 (LeCun et al., 1998) on MNIST: train, evaluate, predict, inspect.")
-{
+var root = Cli.CreateRoot("LeNet-5 (LeCun et al., 1998) on MNIST: train, evaluate, predict, inspect.",
     TrainCommand.Create(),
     EvalCommand.Create(),
     PredictCommand.Create(),
     SummaryCommand.Create(),
     BenchCommand.Create(),
-    DownloadCommand.Create(),
-};
+    DownloadCommand.Create());
 return Cli.Run(root, args);

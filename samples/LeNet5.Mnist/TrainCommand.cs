@@ -20,43 +20,45 @@ internal static class TrainCommand
     public static Command Create()
     {
         var data = Cli.DataOption();
-        var arch = Cli.ArchitectureOption();
-        var epochs = new Option<int?>("--epochs") { Description = "Passes through the training set (default 20)." };
-        var batchSize = new Option<int?>("--batch-size") { Description = "Images per update (default: 1 for classic, the paper's; 64 for modern)." };
-        var threads = new Option<int>("--threads") { Description = "Worker threads for a minibatch (default: all cores).", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var network = new NetworkOptions();
+        var epochs = new Option<int?>("--epochs") { Description = "Passes through the training set (default 20)." }.InRange(1);
+        var batchSize = new Option<int?>("--batch-size") { Description = "Images per update (default: 1 for classic, the paper's; 64 for modern)." }.InRange(1);
+        var threads = new Option<int?>("--threads") { Description = $"Worker threads for a minibatch, 1 to {Cli.MaximumThreads} (default: all cores, {Environment.ProcessorCount} here)." }.InRange(1, Cli.MaximumThreads);
         var seed = new Option<int>("--seed") { Description = "Seed of the initialisation, shuffles and distortions.", DefaultValueFactory = _ => 1 };
         var distort = new Option<bool>("--distort") { Description = "Random planar affine distortions of the training images (Section III-C)." };
-        var trainLimit = new Option<int?>("--train-limit") { Description = "Use only the first N training images." };
-        var testLimit = new Option<int?>("--test-limit") { Description = "Evaluate on only the first N test images." };
-        var output = new Option<FileInfo?>("--out") { Description = "Where to write the model (default lenet5-<arch>.safetensors)." };
+        var trainLimit = new Option<int?>("--train-limit") { Description = "Use only the first N training images." }.InRange(1);
+        var testLimit = new Option<int?>("--test-limit") { Description = "Evaluate on only the first N test images." }.InRange(1);
+        var output = new Option<FileInfo?>("--out") { Description = "Where to write the model (default lenet5-<arch>.safetensors in the current folder)." }.Writable();
         var optimizer = Cli.EnumOption<OptimizerKind>("--optimizer", "sdlm (the paper's), sgd or adam (default: sdlm for classic, adam for modern).",
             ("sdlm", OptimizerKind.DiagonalLevenbergMarquardt), ("sgd", OptimizerKind.SgdMomentum), ("adam", OptimizerKind.Adam));
-        var activation = Cli.EnumOption<Activation>("--activation", "Modern only: tanh (default) or relu.", ("tanh", Activation.Tanh), ("relu", Activation.ReLU));
-        var pooling = Cli.EnumOption<Pooling>("--pooling", "Modern only: average (default) or max.", ("average", Pooling.Average), ("max", Pooling.Max));
-        var rateScale = new Option<float?>("--lr-scale") { Description = "Multiply every learning rate of the schedule by this factor." };
+        var rateScale = new Option<float?>("--lr-scale") { Description = "Multiply every learning rate of the schedule by this factor." }.PositiveFinite();
         var resume = new Option<bool>("--resume") { Description = "Continue the run saved in --out instead of starting afresh." };
         var plots = PlotSet.DirectoryOption();
         var noPlots = PlotSet.DisableOption();
-        var command = new Command("train", "Train LeNet-5 on MNIST.")
-        {
-            data, arch, activation, pooling, epochs, batchSize, threads, seed, distort, trainLimit, testLimit, output, optimizer, rateScale, resume, plots, noPlots,
-        };
+        var command = new Command("train", "Train LeNet-5 on MNIST.") { data };
+        network.AddTo(command);
+        foreach (Option option in new Option[] { epochs, batchSize, threads, seed, distort, trainLimit, testLimit, output, optimizer, rateScale, resume, plots, noPlots })
+            command.Options.Add(option);
+        string path = "";
         command.SetAction((result, cancellationToken) => Cli.GuardAsync(async () =>
         {
-            Architecture architecture = result.GetValue(arch);
-            Activation? modernActivation = result.GetValue(activation);
-            Pooling? modernPooling = result.GetValue(pooling);
-            if (architecture == Architecture.Classic && (modernActivation is not null || modernPooling is not null))
-                throw new ArgumentException("--activation and --pooling choose the modern network's; the classic network is the paper's (add --arch modern).");
-            var definition = architecture == Architecture.Classic
-                ? NetworkDefinition.Classic
-                : NetworkDefinition.Modern(modernActivation ?? Activation.Tanh, modernPooling ?? Pooling.Average);
+            var definition = network.Definition(result);
+            path = result.GetValue(output)?.FullName ?? Path.GetFullPath($"lenet5-{definition.Architecture.ToString().ToLowerInvariant()}.safetensors");
+            if (result.GetValue(resume))
+            {
+                // The file says which network it holds: resuming takes that one, and another one asked for is named.
+                var saved = Serialization.ModelFile.Load(path).Definition;
+                if (network.ArchitectureGiven(result) && saved != definition)
+                    throw new ArgumentException($"{path} holds a {Describe(saved)} model, not {Describe(definition)}; resume it with {NetworkOptions.CommandLine(saved)}, or leave out --arch.");
+                definition = saved;
+            }
+            Architecture architecture = definition.Architecture;
             var defaults = architecture == Architecture.Classic ? TrainingOptions.PaperClassic : TrainingOptions.ModernDefault;
             var options = defaults with
             {
                 Epochs = result.GetValue(epochs) ?? defaults.Epochs,
                 BatchSize = result.GetValue(batchSize) ?? defaults.BatchSize,
-                Threads = result.GetValue(threads),
+                Threads = result.GetValue(threads) ?? Environment.ProcessorCount,
                 Seed = result.GetValue(seed),
                 Optimizer = result.GetValue(optimizer) ?? defaults.Optimizer,
                 Distortion = result.GetValue(distort) ? DistortionOptions.Default : null,
@@ -66,9 +68,9 @@ internal static class TrainCommand
             if (result.GetValue(rateScale) is { } scale)
                 options = options with { Schedule = options.Schedule.Scaled(scale) };
             options.Validate();
-            int? trainCount = Cli.Positive(result.GetValue(trainLimit), "--train-limit");
-            int? testCount = Cli.Positive(result.GetValue(testLimit), "--test-limit");
-            string path = result.GetValue(output)?.FullName ?? Path.GetFullPath($"lenet5-{architecture.ToString().ToLowerInvariant()}.safetensors");
+            int? trainCount = result.GetValue(trainLimit);
+            int? testCount = result.GetValue(testLimit);
+            Cli.RequireWritable(path, "--out");
             string? plotDirectory = PlotSet.Prepare(result, plots, noPlots, path);
 
             string folder = await Cli.EnsureMnistAsync(result.GetValue(data), cancellationToken).ConfigureAwait(false);
@@ -80,6 +82,7 @@ internal static class TrainCommand
                 : new Trainer(LeNet5Network.Create(definition, options.Seed), options);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"LeNet-5 {Describe(trainer.Network.Definition)}: {train.Count:N0} training and {test.Count:N0} test images from {folder}; {options.Optimizer}, batch {options.BatchSize}, {options.Threads} thread(s), seed {options.Seed}{(options.Distortion is null ? "" : ", distorted")}"));
+            Console.WriteLine($"the model is saved to {path} after every pass");
             var metrics = new TrainingMetrics(path, train, resumed: result.GetValue(resume), trainer.CompletedEpochs);
             bool live = LiveProgress.Enabled;
             var bar = live ? null : new ProgressBar();
@@ -131,7 +134,7 @@ internal static class TrainCommand
                 PlotSet.Report(plotDirectory, PlotSet.Write(plotDirectory, trainer.Network, test, evaluation, metrics.Rows, train.Count));
             }
             return 0;
-        }));
+        }, () => $"cancelled; {path} holds the last completed pass (continue with --resume)."));
         return command;
     }
 

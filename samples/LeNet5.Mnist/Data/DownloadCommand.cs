@@ -32,7 +32,7 @@ internal static class DownloadCommand
                 if (file.Find(directory) is string present
                     && await DatasetDownloader.CheckAsync(present, file, cancellationToken).ConfigureAwait(false) is string problem)
                 {
-                    await error.WriteLineAsync($"lenet5 download: error: {present} is not MNIST's {file.Name}: {problem.TrimEnd('.')}. Delete it and run again (a different dataset, such as Fashion-MNIST, needs no download).").ConfigureAwait(false);
+                    await error.WriteLineAsync($"lenet5: {present} is not MNIST's {file.Name}: {problem.TrimEnd('.')}. Delete it and run again (a different dataset, such as Fashion-MNIST, needs no download).").ConfigureAwait(false);
                     return 1;
                 }
             }
@@ -44,17 +44,17 @@ internal static class DownloadCommand
         }
         catch (DatasetUnavailableException ex)
         {
-            await error.WriteLineAsync($"lenet5 download: error: {MnistFiles.Explain(ex, dataDir)}").ConfigureAwait(false);
+            await error.WriteLineAsync($"lenet5: {MnistFiles.Explain(ex, dataDir)}").ConfigureAwait(false);
             return 1;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            await error.WriteLineAsync("lenet5 download: cancelled; nothing partial was left in the data folder.").ConfigureAwait(false);
+            await error.WriteLineAsync("lenet5: cancelled; nothing partial was left in the data folder.").ConfigureAwait(false);
             return 130;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
         {
-            await error.WriteLineAsync($"lenet5 download: error: {ex.Message}").ConfigureAwait(false);
+            await error.WriteLineAsync($"lenet5: {ex.Message}").ConfigureAwait(false);
             return 1;
         }
     }

@@ -3,7 +3,7 @@ namespace LeNet5.Mnist.Data;
 /// <summary>
 /// Where MNIST can be downloaded from, tried in order: the original site often answers 403, so two long-lived
 /// public copies come first. <c>LENET5_MNIST_MIRRORS</c> (base addresses separated by ';' or spaces) puts more
-/// mirrors in front, for a local copy or a proxy.
+/// mirrors in front, for a proxy or a local copy (<c>file:///path/to/folder/</c>, or the folder's path itself).
 /// </summary>
 internal static class MnistMirrors
 {
@@ -23,9 +23,16 @@ internal static class MnistMirrors
         var mirrors = new List<Uri>();
         foreach (string address in (extra ?? string.Empty).Split([';', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
-            if (!Uri.TryCreate(address, UriKind.Absolute, out Uri? mirror))
+            // A folder may be given as a path: it becomes a file:// address.
+            if (Path.IsPathFullyQualified(address) && !address.Contains("://", StringComparison.Ordinal))
             {
-                throw new ArgumentException($"{EnvironmentVariable}: '{address}' is not an absolute address.");
+                mirrors.Add(new Uri(Path.TrimEndingDirectorySeparator(address) + Path.DirectorySeparatorChar));
+                continue;
+            }
+
+            if (!Uri.TryCreate(address, UriKind.Absolute, out Uri? mirror) || mirror.Scheme is not ("http" or "https" or "file"))
+            {
+                throw new ArgumentException($"{EnvironmentVariable}: '{address}' is not an http, https or file:// address, nor a folder's full path.");
             }
 
             mirrors.Add(mirror);

@@ -58,9 +58,9 @@ internal static class PlotSet
     /// <summary><c>m.safetensors</c> → <c>m.metrics.csv</c>, beside it.</summary>
     public static string MetricsPath(string modelPath) => Path.ChangeExtension(Path.GetFullPath(modelPath), ".metrics.csv");
 
-    /// <summary>Says on stdout where the pictures are.</summary>
-    public static void Report(string directory, IReadOnlyList<string> files)
-        => Console.WriteLine($"pictures written to {directory}{Path.DirectorySeparatorChar}: {string.Join(", ", files)}");
+    /// <summary>Says where the pictures are, on standard output unless <paramref name="to"/> is given.</summary>
+    public static void Report(string directory, IReadOnlyList<string> files, TextWriter? to = null)
+        => (to ?? Console.Out).WriteLine($"pictures written to {directory}{Path.DirectorySeparatorChar}: {string.Join(", ", files)}");
 
     /// <summary>Writes every picture that applies (the learning curve when <paramref name="metrics"/> are given, the prototypes for Classic); returns the file names.</summary>
     public static IReadOnlyList<string> Write(string directory, LeNet5Network network, MnistDataset test, EvaluationResult evaluation,

@@ -27,7 +27,7 @@ internal static class Tables
     public static Table Summary(ModelSummary summary)
     {
         var c = CultureInfo.InvariantCulture;
-        var table = new Table().Border(TableBorder.Rounded).Title($"LeNet-5 ({summary.Architecture})")
+        var table = new Table().Border(TableBorder.Rounded).Title($"LeNet-5 ({summary.Title})")
             .AddColumn(new TableColumn("layer").Footer("total"))
             .AddColumn(new TableColumn("output"))
             .AddColumn(new TableColumn("trainable").RightAligned().Footer(summary.Trainable.ToString("N0", c)))

@@ -25,8 +25,9 @@ public sealed class DatasetDownloader
 
     /// <summary>Creates a downloader.</summary>
     /// <param name="httpClient">The client to send requests with (its lifetime is the caller's).</param>
-    /// <param name="mirrors">Absolute base addresses, tried in order; a file's address is the base + its compressed name.</param>
-    /// <exception cref="ArgumentException">No mirror, or a mirror that is not an absolute http(s) address.</exception>
+    /// <param name="mirrors">Absolute base addresses, tried in order; a file's address is the base + its compressed name. A
+    /// <c>file://</c> address is a local folder (a copy of a mirror), read directly and checked like a download.</param>
+    /// <exception cref="ArgumentException">No mirror, or a mirror that is not an absolute http, https or file address.</exception>
     public DatasetDownloader(HttpClient httpClient, IEnumerable<Uri> mirrors)
     {
         ArgumentNullException.ThrowIfNull(httpClient);
@@ -35,9 +36,9 @@ public sealed class DatasetDownloader
         var list = new List<Uri>();
         foreach (Uri mirror in mirrors)
         {
-            if (!mirror.IsAbsoluteUri || (mirror.Scheme != Uri.UriSchemeHttp && mirror.Scheme != Uri.UriSchemeHttps))
+            if (!mirror.IsAbsoluteUri || (mirror.Scheme != Uri.UriSchemeHttp && mirror.Scheme != Uri.UriSchemeHttps && mirror.Scheme != Uri.UriSchemeFile))
             {
-                throw new ArgumentException($"A mirror must be an absolute http or https address; '{mirror}' is not.", nameof(mirrors));
+                throw new ArgumentException($"A mirror must be an absolute http, https or file address; '{mirror}' is not.", nameof(mirrors));
             }
 
             // Uri(base, relative) keeps the base's last segment only when it ends with a slash.
@@ -248,14 +249,32 @@ public sealed class DatasetDownloader
         {
             progress?.Report(new DownloadProgress(file.CompressedName, source, DownloadStage.Started, 0, null));
             stall.CancelAfter(StallTimeout);
-            using HttpResponseMessage response = await _http.GetAsync(source, HttpCompletionOption.ResponseHeadersRead, stall.Token).ConfigureAwait(false);
-            if (!response.IsSuccessStatusCode)
+            using HttpResponseMessage? response = source.IsFile
+                ? null
+                : await _http.GetAsync(source, HttpCompletionOption.ResponseHeadersRead, stall.Token).ConfigureAwait(false);
+            Stream body;
+            if (response is null)
             {
-                return $"HTTP {(int)response.StatusCode} {response.ReasonPhrase}";
+                // A local copy: the same checks as a download, without HTTP.
+                if (!File.Exists(source.LocalPath))
+                {
+                    return "no such file";
+                }
+
+                body = new FileStream(source.LocalPath, FileMode.Open, FileAccess.Read, FileShare.Read, BufferSize, FileOptions.Asynchronous | FileOptions.SequentialScan);
+                total = body.Length;
+            }
+            else
+            {
+                if (!response.IsSuccessStatusCode)
+                {
+                    return $"HTTP {(int)response.StatusCode} {response.ReasonPhrase}";
+                }
+
+                total = response.Content.Headers.ContentLength;
+                body = await response.Content.ReadAsStreamAsync(stall.Token).ConfigureAwait(false);
             }
 
-            total = response.Content.Headers.ContentLength;
-            Stream body = await response.Content.ReadAsStreamAsync(stall.Token).ConfigureAwait(false);
             await using (body.ConfigureAwait(false))
             {
                 var output = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, BufferSize, FileOptions.Asynchronous);

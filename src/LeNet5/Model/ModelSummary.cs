@@ -7,14 +7,22 @@ namespace LeNet5.Model;
 /// <summary>The per-layer table of a network (paper, Section II-B), with totals summed from the rows.</summary>
 public sealed class ModelSummary
 {
-    internal ModelSummary(Architecture architecture, IReadOnlyList<LayerSummary> layers)
+    internal ModelSummary(NetworkDefinition definition, IReadOnlyList<LayerSummary> layers)
     {
-        Architecture = architecture;
+        Definition = definition;
         Layers = layers;
     }
 
     /// <summary>Which network this describes.</summary>
-    public Architecture Architecture { get; }
+    public Architecture Architecture => Definition.Architecture;
+
+    /// <summary>The whole definition: the architecture, and for Modern its activation and pooling.</summary>
+    public NetworkDefinition Definition { get; }
+
+    /// <summary>The network in words: <c>Classic</c>, or for example <c>Modern, ReLU, max pooling</c>.</summary>
+    public string Title => Architecture == Architecture.Classic
+        ? "Classic"
+        : $"Modern, {(Definition.Activation == Activation.Tanh ? "tanh" : Definition.Activation.ToString())}, {Definition.Pooling.ToString().ToLowerInvariant()} pooling";
 
     /// <summary>One row per layer, input to output.</summary>
     public IReadOnlyList<LayerSummary> Layers { get; }
@@ -32,7 +40,7 @@ public sealed class ModelSummary
     public string ToTable()
     {
         var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"LeNet-5 ({Architecture})");
+        text.AppendLine(CultureInfo.InvariantCulture, $"LeNet-5 ({Title})");
         text.AppendLine(CultureInfo.InvariantCulture, $"{"layer",-8}{"output",-12}{"trainable",12}{"fixed",8}{"connections",14}");
         foreach (var layer in Layers)
             text.AppendLine(CultureInfo.InvariantCulture, $"{layer.Name,-8}{layer.OutputText,-12}{layer.Trainable,12:N0}{layer.Fixed,8:N0}{layer.Connections,14:N0}");
@@ -42,7 +50,9 @@ public sealed class ModelSummary
 
     /// <summary>
     /// <c>{"architecture":"Classic","layers":[{"name":"C1","output":[6,28,28],"trainable":156,"fixed":0,"connections":122304},…],"totals":{…}}</c>;
-    /// a vector output (F6, the output layer) is written as a one-element array.
+    /// a vector output (F6, the output layer) is written as a one-element array. For Modern, <c>"activation"</c>
+    /// (<c>"Tanh"</c> or <c>"ReLU"</c>) and <c>"pooling"</c> (<c>"Average"</c> or <c>"Max"</c>) follow the architecture,
+    /// as in a weights file's metadata.
     /// </summary>
     public string ToJson()
     {
@@ -51,6 +61,12 @@ public sealed class ModelSummary
         {
             json.WriteStartObject();
             json.WriteString("architecture", Architecture.ToString());
+            if (Architecture == Architecture.Modern)
+            {
+                json.WriteString("activation", Definition.Activation.ToString());
+                json.WriteString("pooling", Definition.Pooling.ToString());
+            }
+
             json.WriteStartArray("layers");
             foreach (var layer in Layers)
             {

@@ -44,7 +44,7 @@ public sealed partial class LeNet5Network
         for (int l = 0; l < _layers.Length; l++)
             _parameterOffsets[l + 1] = _parameterOffsets[l] + _layers[l].ParameterCount;
         _parameters = new float[_parameterOffsets[^1]];
-        Summary = new ModelSummary(definition.Architecture, _layers.Select(l => l.Summary).ToArray());
+        Summary = new ModelSummary(definition, _layers.Select(l => l.Summary).ToArray());
     }
 
     /// <summary>Builds a network with the paper's initialisation (uniform in ±2.4/fan-in, Appendix A), seeded.</summary>

@@ -96,7 +96,7 @@ public static class SafeTensorsFile
     /// <param name="tensors">The tensors; names must be unique.</param>
     /// <param name="metadata">Optional <c>__metadata__</c> entries; omitted from the file when null or empty.</param>
     /// <exception cref="ArgumentException">A tensor is null, two tensors share a name, a metadata value is null or not well-formed Unicode, or the header would exceed <see cref="MaxHeaderLength"/>.</exception>
-    /// <exception cref="IOException">The file cannot be written.</exception>
+    /// <exception cref="IOException">The file cannot be written (also for a denied access); the message names <paramref name="path"/>, not the temporary file.</exception>
     public static void Write(string path, IEnumerable<SafeTensor> tensors, IReadOnlyDictionary<string, string>? metadata = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -155,6 +155,17 @@ public static class SafeTensorsFile
             }
 
             File.Move(tempPath, fullPath, overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            if (created)
+            {
+                TryDelete(tempPath);
+            }
+
+            // The temporary name is an implementation detail: the message names the file asked for.
+            string message = $"Cannot write '{fullPath}': {e.Message.Replace(tempPath, fullPath, StringComparison.Ordinal)}";
+            throw e is DirectoryNotFoundException ? new DirectoryNotFoundException(message, e) : new IOException(message, e);
         }
         catch
         {

@@ -9,7 +9,10 @@ internal static class Lenet5Process
 
     public static Result Run(params string[] arguments) => RunWith(new Dictionary<string, string>(), arguments);
 
-    public static Result RunWith(IReadOnlyDictionary<string, string> environment, params string[] arguments)
+    public static Result RunWith(IReadOnlyDictionary<string, string> environment, params string[] arguments) => RunIn(null, environment, arguments);
+
+    /// <summary>Runs in <paramref name="workingDirectory"/> (null: this process's).</summary>
+    public static Result RunIn(string? workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
 #if DEBUG
         const string Configuration = "Debug";
@@ -22,6 +25,8 @@ internal static class Lenet5Process
         start.ArgumentList.Add(dll);
         foreach (string argument in arguments)
             start.ArgumentList.Add(argument);
+        if (workingDirectory is not null)
+            start.WorkingDirectory = workingDirectory;
         foreach (var (name, value) in environment)
             start.Environment[name] = value;
         using var process = Process.Start(start)!;

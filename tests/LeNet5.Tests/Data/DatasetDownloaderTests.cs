@@ -57,6 +57,29 @@ public sealed class DatasetDownloaderTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_file_mirror_is_a_local_copy_checked_like_a_download()
+    {
+        using var copy = new TempDirectory();
+        using var empty = new TempDirectory();
+        File.WriteAllBytes(copy.File(_file.CompressedName), _gz);
+        var downloader = new DatasetDownloader(_http, [new Uri(empty.Path + "/"), new Uri(copy.Path)]);
+
+        await downloader.EnsureAsync([_file], _data.Path, null, Token);
+
+        Assert.Equal(_gz, File.ReadAllBytes(_data.File(_file.CompressedName)));
+
+        // A damaged local copy is refused as a damaged download is, naming it.
+        using var other = new TempDirectory();
+        byte[] damaged = (byte[])_gz.Clone();
+        damaged[^10] ^= 0xFF;
+        File.WriteAllBytes(other.File(_file.CompressedName), damaged);
+        var error = await Assert.ThrowsAsync<DatasetUnavailableException>(
+            () => new DatasetDownloader(_http, [new Uri(other.Path + "/")]).EnsureAsync([_file], empty.File("data"), null, Token));
+        Assert.Contains(other.Path, error.Message, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(empty.File("data")));
+    }
+
+    [Fact]
     public async Task Bad_mirrors_are_skipped_each_failure_said_and_the_next_mirror_tried()
     {
         byte[] corrupt = (byte[])_gz.Clone();

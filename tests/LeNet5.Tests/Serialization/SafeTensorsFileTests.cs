@@ -568,6 +568,8 @@ public sealed class SafeTensorsFileTests : IDisposable
         Exception ex = Assert.ThrowsAny<Exception>(() => SafeTensorsFile.Write(target, [new SafeTensor("w", [1], [1])]));
 
         Assert.True(ex is IOException or UnauthorizedAccessException, ex.ToString());
+        Assert.Contains(target, ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(".tmp-", ex.Message, StringComparison.Ordinal);
         Assert.Empty(TempLeftovers());
         Assert.Equal([target], Directory.GetFileSystemEntries(_dir));
         Assert.Equal("keep", File.ReadAllText(Path.Combine(target, "keep.txt")));
@@ -578,7 +580,8 @@ public sealed class SafeTensorsFileTests : IDisposable
     {
         (string path, byte[] original) = ExistingFile();
         string target = Path.Combine(_dir, "missing", "model.safetensors");
-        Assert.Throws<DirectoryNotFoundException>(() => SafeTensorsFile.Write(target, [new SafeTensor("w", [1], [1])]));
+        var error = Assert.Throws<DirectoryNotFoundException>(() => SafeTensorsFile.Write(target, [new SafeTensor("w", [1], [1])]));
+        Assert.DoesNotContain(".tmp-", error.Message, StringComparison.Ordinal);
         Assert.False(Directory.Exists(Path.Combine(_dir, "missing")));
         AssertUntouched(path, original);
     }
