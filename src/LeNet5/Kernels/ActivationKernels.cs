@@ -42,6 +42,7 @@ internal static class ActivationKernels
     }
 
     /// <summary>The overlapping last vector is computed from the original values first and stored last, so no lane is transformed twice.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     internal static void AffineForward<TOp, TVec>(Span<float> values, float scale, float shift)
         where TOp : struct, IActivationOp
         where TVec : struct, ISimdVector<TVec>
@@ -104,6 +105,7 @@ internal static class ActivationKernels
     /// gradient[i] ← TOp(outputs[i], gradient[i]). The last, overlapping vector is computed from the original
     /// values before the loop and stored after it, so the lanes it shares are not updated twice.
     /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     internal static void Apply<TOp, TVec>(ReadOnlySpan<float> outputs, Span<float> gradient)
         where TOp : struct, IDerivativeProduct
         where TVec : struct, ISimdVector<TVec>

@@ -50,7 +50,7 @@ internal static class ConvolutionKernels
     }
 
     /// <inheritdoc cref="Correlate(ReadOnlySpan{float}, int, int, ReadOnlySpan{float}, int, ReadOnlySpan{float}, MapWiring, Span{float}, Activation?)"/>
-    [SkipLocalsInit]
+    [SkipLocalsInit, MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static void Correlate<TVec, TAct>(ReadOnlySpan<float> input, int inputHeight, int inputWidth, ReadOnlySpan<float> kernels, int kernelSize,
         ReadOnlySpan<float> bias, MapWiring wiring, Span<float> output)
         where TVec : struct, ISimdVector<TVec>
@@ -122,7 +122,7 @@ internal static class ConvolutionKernels
     /// multiply-adds (one per target, its weight broadcast) instead of one. Twelve accumulators, two loads and a
     /// broadcast fit AVX2's sixteen registers. A last group of fewer than six repeats its last target and stores it once.
     /// </summary>
-    [SkipLocalsInit]
+    [SkipLocalsInit, MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void CorrelateShared<TVec, TAct>(ReadOnlySpan<float> input, int inputHeight, int inputWidth, ReadOnlySpan<float> kernels, int kernelSize,
         ReadOnlySpan<float> bias, MapWiring wiring, Span<float> output)
         where TVec : struct, ISimdVector<TVec>
@@ -229,7 +229,7 @@ internal static class ConvolutionKernels
     }
 
     /// <inheritdoc cref="AccumulateGradients(ReadOnlySpan{float}, int, int, ReadOnlySpan{float}, int, MapWiring, Span{float}, Span{float})"/>
-    [SkipLocalsInit]
+    [SkipLocalsInit, MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static void AccumulateGradients<TVec>(ReadOnlySpan<float> input, int inputHeight, int inputWidth, ReadOnlySpan<float> outputGradient, int kernelSize,
         MapWiring wiring, Span<float> kernelGradient, Span<float> biasGradient)
         where TVec : struct, ISimdVector<TVec>
@@ -316,6 +316,7 @@ internal static class ConvolutionKernels
     /// Copies each K×K kernel rotated by 180°: the input gradient of a correlation is the correlation of the
     /// zero-padded output gradient with the rotated kernels.
     /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static void Rotate180(ReadOnlySpan<float> kernels, int kernelSize, Span<float> rotated)
     {
         int taps = kernelSize * kernelSize;
@@ -326,6 +327,7 @@ internal static class ConvolutionKernels
     }
 
     /// <summary>Copies maps of size (h, w) into the centre of zeroed maps of size (h + 2·pad, w + 2·pad).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static void Pad(ReadOnlySpan<float> maps, int count, int height, int width, int pad, Span<float> padded)
     {
         int paddedWidth = width + (2 * pad), paddedPlane = (height + (2 * pad)) * paddedWidth;

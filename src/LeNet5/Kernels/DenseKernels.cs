@@ -56,6 +56,7 @@ internal static class DenseKernels
     }
 
     /// <inheritdoc cref="Forward(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int, Activation?)"/>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static void Forward<TVec, TAct>(ReadOnlySpan<float> x, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, Span<float> y, int batch)
         where TVec : struct, ISimdVector<TVec>
         where TAct : struct, ActivationKernels.IActivationOp
@@ -78,7 +79,7 @@ internal static class DenseKernels
     }
 
     /// <summary>Images b..b+2 × outputs n..n+count−1 (a short block repeats its last output and stores it once).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     private static void ForwardBlock<TVec>(ref float x, ref float w, ReadOnlySpan<float> bias, Span<float> y, int b, int n, int count,
         int inputs, int outputs, int whole, int firstKept)
         where TVec : struct, ISimdVector<TVec>
@@ -130,7 +131,7 @@ internal static class DenseKernels
     /// Image b × outputs n..n+count−1, each summed exactly as <see cref="ForwardBlock"/> sums it (one accumulator,
     /// vectors in order, the same masked tail), so the result does not depend on which kernel ran.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     private static void ForwardRow<TVec>(ref float x, ref float w, ReadOnlySpan<float> bias, Span<float> y, int b, int n, int count,
         int inputs, int outputs, int whole, int firstKept)
         where TVec : struct, ISimdVector<TVec>
@@ -190,6 +191,7 @@ internal static class DenseKernels
     }
 
     /// <inheritdoc cref="AccumulateGradients(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, Span{float}, int)"/>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static void AccumulateGradients<TVec>(ReadOnlySpan<float> x, ReadOnlySpan<float> outputGradient, Span<float> weightGradient, Span<float> biasGradient, int batch)
         where TVec : struct, ISimdVector<TVec>
     {
@@ -214,7 +216,7 @@ internal static class DenseKernels
     }
 
     /// <summary>dW[n..n+rows, column..column+3V) += Σ_b dY[b, n+r]·X[b, column..]; rows past <paramref name="rows"/> repeat the last and are not stored.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     private static void WeightGradientBlock<TVec>(ref float x, ref float g, ref float dw, int n, int rows, nint column, int inputs, int outputs, int batch)
         where TVec : struct, ISimdVector<TVec>
     {
@@ -242,7 +244,7 @@ internal static class DenseKernels
     }
 
     /// <summary>One vector of columns of <see cref="WeightGradientBlock"/>; lanes below <paramref name="firstKept"/> are not added.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     private static void WeightGradientVector<TVec>(ref float x, ref float g, ref float dw, int n, int rows, nint column, int firstKept, int inputs, int outputs, int batch)
         where TVec : struct, ISimdVector<TVec>
     {
@@ -276,6 +278,7 @@ internal static class DenseKernels
     }
 
     /// <inheritdoc cref="InputGradient(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int, int)"/>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static void InputGradient<TVec>(ReadOnlySpan<float> weights, ReadOnlySpan<float> outputGradient, Span<float> inputGradient, int batch, int inputs)
         where TVec : struct, ISimdVector<TVec>
     {
@@ -304,7 +307,7 @@ internal static class DenseKernels
     }
 
     /// <summary>dX[b..b+rows, column..column+3V) = Σ_n dY[b+r, n]·W[n, column..]; rows past <paramref name="rows"/> repeat the last and are not stored.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     private static void InputGradientBlock<TVec>(ref float w, ref float g, ref float dx, int b, int rows, nint column, int inputs, int outputs)
         where TVec : struct, ISimdVector<TVec>
     {
@@ -332,7 +335,7 @@ internal static class DenseKernels
     }
 
     /// <summary>One vector of columns of <see cref="InputGradientBlock"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     private static void InputGradientVector<TVec>(ref float w, ref float g, ref float dx, int b, int rows, nint column, int inputs, int outputs)
         where TVec : struct, ISimdVector<TVec>
     {

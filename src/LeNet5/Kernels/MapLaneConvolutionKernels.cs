@@ -24,6 +24,7 @@ internal static class MapLaneConvolutionKernels
     public static int PaddedTargets(int targets) => (targets + 15) / 16 * 16;
 
     /// <summary>Scatters packed kernels (one K×K kernel per connection of <paramref name="table"/>) into the tap-major layout.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static void Transpose(ConnectionTable table, ReadOnlySpan<float> kernels, int taps, Span<float> transposed)
     {
         int padded = PaddedTargets(table.Outputs);
@@ -37,6 +38,7 @@ internal static class MapLaneConvolutionKernels
     }
 
     /// <summary>Adds the tap-major kernel gradient back into the packed kernel gradient, connection by connection.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static void AddTransposed(ConnectionTable table, ReadOnlySpan<float> transposed, int taps, Span<float> kernelGradient)
     {
         int padded = PaddedTargets(table.Outputs);
@@ -65,6 +67,7 @@ internal static class MapLaneConvolutionKernels
     }
 
     /// <inheritdoc cref="Correlate(ReadOnlySpan{float}, int, int, int, ReadOnlySpan{float}, int, ReadOnlySpan{float}, Span{float}, Span{float})"/>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static void Correlate<TVec>(ReadOnlySpan<float> input, int sources, int inputHeight, int inputWidth, ReadOnlySpan<float> transposed, int kernelSize,
         ReadOnlySpan<float> bias, Span<float> output, Span<float> scratch)
         where TVec : struct, ISimdVector<TVec>
@@ -108,7 +111,7 @@ internal static class MapLaneConvolutionKernels
     }
 
     /// <summary>Ten positions (at <paramref name="p0"/> and the offsets after it) × every target: the block, position-major, into <paramref name="block"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     private static void Block<TVec>(ref float input, ref float weights, ref float block, nint p0, nint p1, nint p2, nint p3, nint p4, nint p5, nint p6, nint p7,
         nint p8, nint p9, int sources, int inputPlane, int inputWidth, int kernelSize, int taps, int padded)
         where TVec : struct, ISimdVector<TVec>
@@ -150,6 +153,7 @@ internal static class MapLaneConvolutionKernels
     }
 
     /// <summary>The block is (position, map); the output is (map, position), plus the bias.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void Scatter(ReadOnlySpan<float> block, ReadOnlySpan<float> bias, Span<float> output, int at, int count, int padded, int outputPlane)
     {
         for (int t = 0; t < bias.Length; t++)
@@ -179,6 +183,7 @@ internal static class MapLaneConvolutionKernels
     }
 
     /// <inheritdoc cref="AccumulateGradients(ReadOnlySpan{float}, int, int, int, ReadOnlySpan{float}, int, int, Span{float}, Span{float})"/>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static void AccumulateGradients<TVec>(ReadOnlySpan<float> input, int sources, int inputHeight, int inputWidth, ReadOnlySpan<float> outputGradient,
         int targets, int kernelSize, Span<float> transposedGradient, Span<float> scratch)
         where TVec : struct, ISimdVector<TVec>
@@ -229,7 +234,7 @@ internal static class MapLaneConvolutionKernels
     /// The offsets are parameters so that, inlined with constants, every broadcast addresses the input at a
     /// constant displacement from one of two row pointers.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     private static void GradientBlock<TVec>(ref float input, ref float gradients, ref float result, nint row0, nint row1,
         nint k0, nint k1, nint k2, nint k3, nint k4, int kernelSize, int rows, nint at, int outputHeight, int outputWidth, int inputWidth, int padded)
         where TVec : struct, ISimdVector<TVec>

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using LeNet5.Model;
 
 namespace LeNet5.Kernels;
@@ -36,6 +37,7 @@ internal sealed class MapWiring
     public ReadOnlySpan<int> Source => _source;
     public ReadOnlySpan<int> Kernel => _kernel;
 
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static MapWiring Forward(ConnectionTable table)
     {
         var first = new int[table.Outputs + 1];
@@ -47,6 +49,7 @@ internal sealed class MapWiring
         return new MapWiring(first, table.InputOfConnection.ToArray(), kernel) { Sources = table.Inputs };
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static MapWiring Transposed(ConnectionTable table)
     {
         var first = new int[table.Inputs + 1];

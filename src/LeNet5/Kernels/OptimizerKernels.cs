@@ -23,6 +23,7 @@ internal static class OptimizerKernels
         }
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void DiagonalStep<TVec>(Span<float> parameters, ReadOnlySpan<float> gradients, ReadOnlySpan<float> rates, float learningRate)
         where TVec : struct, ISimdVector<TVec>
     {
@@ -53,6 +54,7 @@ internal static class OptimizerKernels
         }
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void MomentumStep<TVec>(Span<float> parameters, ReadOnlySpan<float> gradients, Span<float> velocity, float momentum, float learningRate)
         where TVec : struct, ISimdVector<TVec>
     {
@@ -91,6 +93,7 @@ internal static class OptimizerKernels
         }
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void AdamStep<TVec>(Span<float> parameters, ReadOnlySpan<float> gradients, Span<float> first, Span<float> second, AdamConstants constants)
         where TVec : struct, ISimdVector<TVec>
     {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace LeNet5.Kernels;
 
 /// <summary>
@@ -7,6 +8,7 @@ namespace LeNet5.Kernels;
 internal static class PoolingKernels
 {
     /// <summary>output[m][y][x] = the sum of input[m][2y..2y+1][2x..2x+1]. input (maps, h, w) -> output (maps, h/2, w/2).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static void SumWindows(ReadOnlySpan<float> input, int maps, int height, int width, Span<float> output)
     {
         int outputHeight = height / 2, outputWidth = width / 2;
@@ -25,6 +27,7 @@ internal static class PoolingKernels
     }
 
     /// <summary>inputGradient[m][2y+dy][2x+dx] = scale[m] · outputGradient[m][y][x]: the backward of a scaled window sum.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static void SpreadWindows(ReadOnlySpan<float> outputGradient, ReadOnlySpan<float> scale, int maps, int height, int width, Span<float> inputGradient)
     {
         int outputHeight = height / 2, outputWidth = width / 2;
@@ -51,6 +54,7 @@ internal static class PoolingKernels
     }
 
     /// <summary>output[m][y][x] = the maximum of the window. input (maps, h, w) -> output (maps, h/2, w/2).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static void MaxWindows(ReadOnlySpan<float> input, int maps, int height, int width, Span<float> output)
     {
         int outputHeight = height / 2, outputWidth = width / 2;
@@ -72,6 +76,7 @@ internal static class PoolingKernels
     /// Routes each window's gradient to its first maximum in row-major order (as PyTorch does) and zero to
     /// the other three.
     /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static void MaxWindowsBackward(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, int maps, int height, int width, Span<float> inputGradient)
     {
         int outputHeight = height / 2, outputWidth = width / 2;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 using LeNet5.Kernels;
 using LeNet5.Model;
@@ -64,6 +65,7 @@ internal sealed class ConvolutionLayer : Layer
     public override LayerSummary Summary =>
         new(Name, [OutputShape.Channels, OutputShape.Height, OutputShape.Width], ParameterCount, 0, (long)OutputShape.Plane * ParameterCount);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Initialize(Span<float> parameters, Random random)
     {
         for (int o = 0; o < _table.Outputs; o++)
@@ -75,6 +77,7 @@ internal sealed class ConvolutionLayer : Layer
     }
 
     /// <summary>Expands the packed kernels to the dense (out, in, K, K) layout, zeros where the table has no connection.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void ExpandKernels(ReadOnlySpan<float> packed, Span<float> dense)
     {
         dense.Clear();
@@ -106,6 +109,7 @@ internal sealed class ConvolutionLayer : Layer
         return null;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Forward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> output, int batch, Span<float> scratch)
     {
         ReadOnlySpan<float> kernels = parameters[..KernelParameters], bias = parameters.Slice(KernelParameters, _table.Outputs);
@@ -130,6 +134,7 @@ internal sealed class ConvolutionLayer : Layer
                     output.Slice(b * outSize, outSize), Activation);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Backward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, ReadOnlySpan<float> output, Span<float> outputGradient,
         Span<float> inputGradient, Span<float> parameterGradient, int batch, Span<float> scratch)
     {

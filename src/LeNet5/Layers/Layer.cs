@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 using LeNet5.Kernels;
 using LeNet5.Model;
@@ -109,6 +110,7 @@ internal abstract class Layer
                 values[i] = ActivationKernels.Reference(activation, values[i]);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected static void FillUniform(Span<float> values, double limit, Random random)
     {
         for (int i = 0; i < values.Length; i++)

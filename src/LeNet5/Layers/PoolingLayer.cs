@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 using LeNet5.Kernels;
 using LeNet5.Model;
@@ -32,6 +33,7 @@ internal sealed class PoolingLayer : Layer
     {
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Forward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> output, int batch, Span<float> scratch)
     {
         int inSize = InputShape.Size, outSize = OutputShape.Size;
@@ -48,6 +50,7 @@ internal sealed class PoolingLayer : Layer
             TensorPrimitives.Multiply(output[..(batch * outSize)], 1f / WindowSize, output[..(batch * outSize)]);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Backward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, ReadOnlySpan<float> output, Span<float> outputGradient,
         Span<float> inputGradient, Span<float> parameterGradient, int batch, Span<float> scratch)
     {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 using LeNet5.Model;
 
@@ -33,6 +34,7 @@ internal sealed class RbfOutputLayer : Layer
     {
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Forward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> output, int batch, Span<float> scratch)
     {
         Span<float> difference = scratch[..Inputs];
@@ -48,6 +50,7 @@ internal sealed class RbfOutputLayer : Layer
     }
 
     /// <summary>dL/dx_j = Σ_i 2·(x_j − w_ij)·dL/dy_i.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Backward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, ReadOnlySpan<float> output, Span<float> outputGradient,
         Span<float> inputGradient, Span<float> parameterGradient, int batch, Span<float> scratch)
     {
@@ -74,6 +77,7 @@ internal sealed class RbfOutputLayer : Layer
     /// <paramref name="outputCurvature"/> holds the weight with which each penalty enters the Gauss-Newton
     /// model of the loss (see <see cref="ILossHead.Curvature"/>), so d²E/dx_j² = 2·Σ_i c_i.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void BackwardCurvature(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, ReadOnlySpan<float> output, Span<float> outputCurvature,
         Span<float> inputCurvature, Span<float> parameterCurvature, int batch, Span<float> scratch)
     {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace LeNet5.Layers;
 
 /// <summary>
@@ -6,6 +7,7 @@ namespace LeNet5.Layers;
 /// </summary>
 internal sealed class SoftmaxCrossEntropyLoss : ILossHead
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public float Loss(ReadOnlySpan<float> output, int label, Span<float> gradient)
     {
         var (max, total) = ShiftedSum(output);
@@ -25,6 +27,7 @@ internal sealed class SoftmaxCrossEntropyLoss : ILossHead
     }
 
     /// <summary>d²E/dz_i² = p_i·(1 − p_i), the diagonal of the softmax cross-entropy Hessian (which is its own Gauss-Newton matrix).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Curvature(ReadOnlySpan<float> output, int label, Span<float> curvature)
     {
         var (max, total) = ShiftedSum(output);
@@ -47,6 +50,7 @@ internal sealed class SoftmaxCrossEntropyLoss : ILossHead
         return (max, total);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int Predict(ReadOnlySpan<float> output)
     {
         int best = 0;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 using LeNet5.Kernels;
 using LeNet5.Model;
@@ -38,6 +39,7 @@ internal sealed class SubsamplingLayer : Layer
 
     public override void Initialize(Span<float> parameters, Random random) => FillUniform(parameters[..ParameterCount], 2.4 / WindowSize, random);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Forward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> output, int batch, Span<float> scratch)
     {
         int inSize = InputShape.Size, outSize = OutputShape.Size, plane = OutputShape.Plane;
@@ -50,6 +52,7 @@ internal sealed class SubsamplingLayer : Layer
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Backward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, ReadOnlySpan<float> output, Span<float> outputGradient,
         Span<float> inputGradient, Span<float> parameterGradient, int batch, Span<float> scratch)
     {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using LeNet5.Layers;
 using LeNet5.Model;
 
@@ -51,6 +52,7 @@ public sealed partial class LeNet5Network
     /// <param name="definition">Which network; null for the paper's Classic one.</param>
     /// <param name="seed">Seed of the initialisation: the same seed gives the same parameters, bit for bit.</param>
     /// <param name="mapConstant">The constant j of the Classic network's MAP loss (eq. 9).</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static LeNet5Network Create(NetworkDefinition? definition = null, int seed = 0, double mapConstant = DefaultMapConstant)
     {
         var network = new LeNet5Network(definition ?? NetworkDefinition.Classic, mapConstant);
@@ -93,6 +95,7 @@ public sealed partial class LeNet5Network
     /// Runs a batch forward. <paramref name="inputs"/> holds whole 32×32 images (normalised as <see cref="Data.Preprocessing"/> says, Section II-B);
     /// the result is the workspace's outputs for them: RBF penalties (Classic) or logits (Modern), 10 per image.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ReadOnlySpan<float> Forward(NetworkWorkspace workspace, ReadOnlySpan<float> inputs)
     {
         int batch = CheckBatch(workspace, inputs);
@@ -108,6 +111,7 @@ public sealed partial class LeNet5Network
     /// Classifies a batch: the smallest RBF penalty (Classic) or the largest logit (Modern). Writes one
     /// class per image, and the 10 scores per image into <paramref name="scores"/> unless it is empty.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Predict(NetworkWorkspace workspace, ReadOnlySpan<float> inputs, Span<int> predictions, Span<float> scores = default)
     {
         ReadOnlySpan<float> outputs = Forward(workspace, inputs);
@@ -127,6 +131,7 @@ public sealed partial class LeNet5Network
     /// Modern) and leaves d(summed loss)/d(parameters) in <see cref="NetworkWorkspace.ParameterGradients"/>
     /// (cleared first), and, when asked, d(summed loss)/d(inputs) in <see cref="NetworkWorkspace.InputGradients"/>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public float ComputeGradients(NetworkWorkspace workspace, ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, bool computeInputGradients = false)
     {
         int batch = CheckBatch(workspace, inputs);
@@ -156,6 +161,7 @@ public sealed partial class LeNet5Network
     /// Appendix C) into <see cref="NetworkWorkspace.ParameterCurvature"/>; the caller clears it and divides by
     /// the number of patterns to get the average the stochastic diagonal Levenberg-Marquardt step uses.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void AccumulateCurvature(NetworkWorkspace workspace, ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)
     {
         int batch = CheckBatch(workspace, inputs);
@@ -230,6 +236,7 @@ public sealed partial class LeNet5Network
         return batch;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void CheckLabels(ReadOnlySpan<int> labels, int batch)
     {
         ArgumentOutOfRangeException.ThrowIfNotEqual(labels.Length, batch, nameof(labels));
