@@ -42,7 +42,7 @@ public class KernelBenchmarks
     public void Setup()
     {
         Simd.MaxBits = Bits;
-        MapLaneConvolutionKernels.Transpose(ConnectionTable.PaperC3, _c3Kernels, 25, _c3Transposed);
+        MapLaneConvolutionKernels.Transpose(_c3Kernels, MapLaneConvolutionKernels.TransposedIndex(ConnectionTable.PaperC3, 25), _c3Transposed);
     }
 
     [GlobalCleanup]

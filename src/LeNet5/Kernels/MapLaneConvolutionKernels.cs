@@ -23,31 +23,41 @@ internal static class MapLaneConvolutionKernels
     /// <summary>Targets rounded up to the widest vector (16 lanes), so one layout serves every width.</summary>
     public static int PaddedTargets(int targets) => (targets + 15) / 16 * 16;
 
-    /// <summary>Scatters packed kernels (one K×K kernel per connection of <paramref name="table"/>) into the tap-major layout.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    public static void Transpose(ConnectionTable table, ReadOnlySpan<float> kernels, int taps, Span<float> transposed)
+    /// <summary>
+    /// Where each packed kernel weight (one K×K kernel per connection of <paramref name="table"/>, connection by
+    /// connection) stands in the tap-major layout: computed once per layer, so that moving weights between the two
+    /// layouts is one indexed copy.
+    /// </summary>
+    public static int[] TransposedIndex(ConnectionTable table, int taps)
     {
         int padded = PaddedTargets(table.Outputs);
-        transposed[..(table.Inputs * taps * padded)].Clear();
+        var index = new int[table.Connections * taps];
         for (int c = 0; c < table.Connections; c++)
         {
             int t = table.OutputOfConnection[c], s = table.InputOfConnection[c];
             for (int tap = 0; tap < taps; tap++)
-                transposed[(((s * taps) + tap) * padded) + t] = kernels[(c * taps) + tap];
+                index[(c * taps) + tap] = (((s * taps) + tap) * padded) + t;
         }
+        return index;
+    }
+
+    /// <summary>Scatters packed kernels into the tap-major layout (zeros where the table has no connection).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    public static void Transpose(ReadOnlySpan<float> kernels, ReadOnlySpan<int> index, Span<float> transposed)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(kernels.Length, index.Length, nameof(kernels));
+        transposed.Clear();
+        for (int i = 0; i < index.Length; i++)
+            transposed[index[i]] = kernels[i];
     }
 
     /// <summary>Adds the tap-major kernel gradient back into the packed kernel gradient, connection by connection.</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    public static void AddTransposed(ConnectionTable table, ReadOnlySpan<float> transposed, int taps, Span<float> kernelGradient)
+    public static void AddTransposed(ReadOnlySpan<float> transposed, ReadOnlySpan<int> index, Span<float> kernelGradient)
     {
-        int padded = PaddedTargets(table.Outputs);
-        for (int c = 0; c < table.Connections; c++)
-        {
-            int t = table.OutputOfConnection[c], s = table.InputOfConnection[c];
-            for (int tap = 0; tap < taps; tap++)
-                kernelGradient[(c * taps) + tap] += transposed[(((s * taps) + tap) * padded) + t];
-        }
+        ArgumentOutOfRangeException.ThrowIfLessThan(kernelGradient.Length, index.Length, nameof(kernelGradient));
+        for (int i = 0; i < index.Length; i++)
+            kernelGradient[i] += transposed[index[i]];
     }
 
     /// <summary>

@@ -19,6 +19,7 @@ internal sealed class ConvolutionLayer : Layer
     private readonly MapWiring _transposed;
     private readonly int _kernelSize;
     private readonly string _prefix;
+    private readonly int[] _transposedIndex;
 
     public ConvolutionLayer(string name, TensorShape input, int kernelSize, ConnectionTable table, Activation activation)
         : base(name, input, new TensorShape(table.Outputs, input.Height - kernelSize + 1, input.Width - kernelSize + 1), activation)
@@ -30,6 +31,7 @@ internal sealed class ConvolutionLayer : Layer
         _forward = MapWiring.Forward(table);
         _transposed = MapWiring.Transposed(table);
         _prefix = name.ToLowerInvariant();
+        _transposedIndex = UsesMapLanes ? MapLaneConvolutionKernels.TransposedIndex(table, Taps) : [];
     }
 
     public ConnectionTable Table => _table;
@@ -119,7 +121,7 @@ internal sealed class ConvolutionLayer : Layer
         else if (UsesMapLanes)
         {
             Span<float> transposed = scratch[..TransposedSize], block = scratch[TransposedSize..];
-            MapLaneConvolutionKernels.Transpose(_table, kernels, Taps, transposed);
+            MapLaneConvolutionKernels.Transpose(kernels, _transposedIndex, transposed);
             for (int b = 0; b < batch; b++)
             {
                 Span<float> result = output.Slice(b * outSize, outSize);
@@ -181,7 +183,7 @@ internal sealed class ConvolutionLayer : Layer
             }
         }
         if (UsesMapLanes)
-            MapLaneConvolutionKernels.AddTransposed(_table, transposedGradient, Taps, kernelGradient);
+            MapLaneConvolutionKernels.AddTransposed(transposedGradient, _transposedIndex, kernelGradient);
     }
 
     public override void ForwardReference(ReadOnlySpan<double> parameters, ReadOnlySpan<double> input, Span<double> output, int batch)

@@ -112,7 +112,8 @@ public class ConvolutionKernelTests
                         string what = $"{table.Inputs}→{table.Outputs} k={kernelSize} w={outputWidth} @{bits}";
 
                         var transposed = new float[table.Inputs * taps * lanes];
-                        MapLaneConvolutionKernels.Transpose(table, kernels, taps, transposed);
+                        int[] index = MapLaneConvolutionKernels.TransposedIndex(table, taps);
+                        MapLaneConvolutionKernels.Transpose(kernels, index, transposed);
                         var output = new float[expectedOutput.Length];
                         MapLaneConvolutionKernels.Correlate(input, table.Inputs, inputHeight, inputWidth, transposed, kernelSize, bias, output,
                             new float[lanes * 10]);
@@ -125,7 +126,7 @@ public class ConvolutionKernelTests
                         MapLaneConvolutionKernels.AccumulateGradients(input, table.Inputs, inputHeight, inputWidth, gradient, table.Outputs, kernelSize, transposedGradient, scratch);
                         float[] start = TestUtil.RandomFloats(random, kernels.Length);
                         var kernelGradient = (float[])start.Clone();
-                        MapLaneConvolutionKernels.AddTransposed(table, transposedGradient, taps, kernelGradient);
+                        MapLaneConvolutionKernels.AddTransposed(transposedGradient, index, kernelGradient);
                         TestUtil.AssertClose(expectedKernelGradient.Select((v, i) => start[i] + (2 * v)).ToArray(), kernelGradient, Tolerance, $"map-lane kernel gradient {what}");
                     }
                 }
