@@ -24,7 +24,7 @@ internal static class LiveProgress
         .AutoClear(true)
         .HideCompleted(true)
         .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn { Width = 30 }, new PercentageColumn(),
-            new DownloadedColumn(), new TransferSpeedColumn(), new RemainingTimeColumn(), new SpinnerColumn());
+            new DownloadedColumn { Base = FileSizeBase.Decimal, Culture = System.Globalization.CultureInfo.InvariantCulture }, new TransferSpeedColumn { Base = FileSizeBase.Decimal, Culture = System.Globalization.CultureInfo.InvariantCulture }, new RemainingTimeColumn(), new SpinnerColumn());
 
     /// <summary>
     /// Runs <paramref name="evaluate"/> (given a progress sink for images done) under one live bar of
