@@ -4,6 +4,7 @@ using System.CommandLine.Parsing;
 using System.Text.RegularExpressions;
 using LeNet5.Data;
 using LeNet5.Mnist.Data;
+using LeNet5.Mnist.Terminal;
 using LeNet5.Model;
 using LeNet5.Training;
 
@@ -132,7 +133,7 @@ internal static class Cli
     {
         try
         {
-            return await MnistFiles.EnsureAsync(dataDir, ConsoleDownloadProgress.ForStandardError(), cancellationToken).ConfigureAwait(false);
+            return await DownloadBars.EnsureMnistAsync(dataDir, cancellationToken).ConfigureAwait(false);
         }
         catch (DatasetUnavailableException e)
         {

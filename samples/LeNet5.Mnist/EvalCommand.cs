@@ -35,7 +35,8 @@ internal static class EvalCommand
             string? plotDirectory = PlotSet.Prepare(result, plots, noPlots, modelPath);
             string folder = await Cli.EnsureMnistAsync(result.GetValue(data), cancellationToken).ConfigureAwait(false);
             var images = training ? MnistDataset.LoadTraining(folder, limit) : MnistDataset.LoadTest(folder, limit);
-            var evaluation = Evaluator.Evaluate(network, images, keepMistakes: PlotSet.Mistakes);
+            var evaluation = LiveProgress.Evaluate($"evaluating on the {(training ? "training" : "test")} set", images.Count,
+                progress => Evaluator.Evaluate(network, images, keepMistakes: PlotSet.Mistakes, progress: progress));
             if (result.GetValue(json))
                 Console.WriteLine(EvaluationJson.Write(evaluation, modelPath, network.Summary, training ? "train" : "test"));
             else

@@ -89,8 +89,8 @@ internal static class TrainCommand
             TrainingBars? bars = null;
             trainer.EpochCompleted += report =>
             {
-                bars?.Measuring("training error");
-                metrics.Add(report, trainer.Network);
+                metrics.Add(report, trainer.Network, bars?.Measure("training error", metrics.TrainErrorCount));
+                bars?.MeasureDone();
                 bar?.Clear();
                 string line = string.Create(CultureInfo.InvariantCulture,
                     $"epoch {report.Epoch,2}/{options.Epochs}  loss {report.TrainLoss,8:F4}  test error {report.TestErrorRate * 100,5:F2} %  {report.Seconds,6:F1} s  {report.ImagesPerSecond,8:N0} images/s  lr {report.LearningRate:G3}");
@@ -130,7 +130,8 @@ internal static class TrainCommand
             Console.WriteLine($"per-pass figures written to {metrics.Path}");
             if (plotDirectory is not null)
             {
-                var evaluation = Evaluator.Evaluate(trainer.Network, test, keepMistakes: PlotSet.Mistakes);
+                var evaluation = LiveProgress.Evaluate("evaluating for the plots", test.Count,
+                    progress => Evaluator.Evaluate(trainer.Network, test, keepMistakes: PlotSet.Mistakes, progress: progress));
                 PlotSet.Report(plotDirectory, PlotSet.Write(plotDirectory, trainer.Network, test, evaluation, metrics.Rows, train.Count));
             }
             return 0;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using LeNet5.Data;
+using LeNet5.Mnist.Terminal;
 
 namespace LeNet5.Mnist.Data;
 
@@ -37,7 +38,7 @@ internal static class DownloadCommand
                 }
             }
 
-            directory = await MnistFiles.EnsureAsync(dataDir, ConsoleDownloadProgress.ForStandardError(), cancellationToken).ConfigureAwait(false);
+            directory = await DownloadBars.EnsureMnistAsync(dataDir, cancellationToken).ConfigureAwait(false);
             await error.WriteLineAsync("MNIST is ready: 4 files, SHA-256 verified.").ConfigureAwait(false);
             await Console.Out.WriteLineAsync(directory).ConfigureAwait(false);
             return 0;

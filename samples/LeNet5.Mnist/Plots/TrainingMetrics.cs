@@ -31,9 +31,12 @@ internal sealed class TrainingMetrics
     /// <summary>The error on the first training images, as a fraction.</summary>
     public double? LastTrainError => _rows.Count == 0 ? null : _rows[^1].TrainError;
 
-    public void Add(EpochReport report, LeNet5Network network)
+    /// <summary>Images the training error is measured on: the first <see cref="TrainErrorImages"/> (or all, if fewer).</summary>
+    public int TrainErrorCount => Math.Min(TrainErrorImages, _train.Count);
+
+    public void Add(EpochReport report, LeNet5Network network, IProgress<int>? progress = null)
     {
-        double trainError = Evaluator.Evaluate(network, _train, TrainErrorImages, keepMistakes: 0).ErrorRate;
+        double trainError = Evaluator.Evaluate(network, _train, TrainErrorImages, keepMistakes: 0, progress).ErrorRate;
         _rows.RemoveAll(r => r.Epoch >= report.Epoch);
         _rows.Add(new EpochMetrics(report.Epoch, report.TrainLoss, trainError, report.TestErrorRate, report.LearningRate, report.Seconds));
         MetricsFile.Write(Path, _rows);

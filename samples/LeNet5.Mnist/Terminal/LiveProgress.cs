@@ -19,6 +19,38 @@ internal static class LiveProgress
         .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn { Width = 30 }, new PercentageColumn(),
             new RateColumn(unit), new RemainingTimeColumn(), new SpinnerColumn());
 
+    /// <summary>A live display for downloads: description, bar, percentage, bytes done of total, transfer rate and time left.</summary>
+    public static Progress CreateForBytes() => AnsiConsole.Progress()
+        .AutoClear(true)
+        .HideCompleted(true)
+        .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn { Width = 30 }, new PercentageColumn(),
+            new DownloadedColumn { Base = FileSizeBase.Decimal, Culture = System.Globalization.CultureInfo.InvariantCulture }, new TransferSpeedColumn { Base = FileSizeBase.Decimal, Culture = System.Globalization.CultureInfo.InvariantCulture }, new RemainingTimeColumn(), new SpinnerColumn());
+
+    /// <summary>
+    /// Runs <paramref name="evaluate"/> (given a progress sink for images done) under one live bar of
+    /// <paramref name="images"/> images when bars are <see cref="Enabled"/>, else with no progress at all.
+    /// </summary>
+    public static T Evaluate<T>(string description, int images, Func<IProgress<int>?, T> evaluate)
+    {
+        if (!Enabled)
+            return evaluate(null);
+        T result = default!;
+        Create("images").Start(context =>
+        {
+            var task = context.AddTask(Markup.Escape(description), maxValue: Math.Max(images, 1));
+            result = evaluate(new TaskProgress(task));
+            task.Value = task.MaxValue;
+            task.StopTask();
+        });
+        return result;
+    }
+
+    /// <summary>Sets a task's value to the count reported (synchronously, no allocation).</summary>
+    private sealed class TaskProgress(ProgressTask task) : IProgress<int>
+    {
+        public void Report(int value) => task.Value = value;
+    }
+
     /// <summary>"1,234 images/s", from Spectre's own speed estimate.</summary>
     private sealed class RateColumn(string unit) : ProgressColumn
     {

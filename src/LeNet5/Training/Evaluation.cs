@@ -48,7 +48,16 @@ public static class Evaluator
     private const int BatchSize = 256;
 
     /// <summary>Classifies every image (or the first <paramref name="limit"/>) and tallies the result.</summary>
-    public static EvaluationResult Evaluate(LeNet5Network network, ILabeledImages images, int limit = int.MaxValue, int keepMistakes = 10)
+    /// <param name="network">The network to evaluate.</param>
+    /// <param name="images">The labelled images.</param>
+    /// <param name="limit">Evaluate only the first <paramref name="limit"/> images.</param>
+    /// <param name="keepMistakes">How many of the most confident mistakes to keep.</param>
+    /// <param name="progress">
+    /// Receives the number of images classified so far, on the calling thread: after every batch of 256 images
+    /// (increasing), the last report being the number of images evaluated. Null for none.
+    /// </param>
+    /// <returns>The confusion matrix and the most confident mistakes.</returns>
+    public static EvaluationResult Evaluate(LeNet5Network network, ILabeledImages images, int limit = int.MaxValue, int keepMistakes = 10, IProgress<int>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(images);
@@ -78,6 +87,7 @@ public static class Evaluator
                     mistakes.Add(new Mistake(start + b, label, predicted, penalties ? truth - chosen : chosen - truth));
                 }
             }
+            progress?.Report(start + batch);
         }
         return new EvaluationResult(confusion, mistakes.OrderByDescending(m => m.Margin).ThenBy(m => m.Index).Take(keepMistakes).ToArray());
     }
