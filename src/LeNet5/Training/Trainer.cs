@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 using LeNet5.Data;
 using LeNet5.Network;
@@ -101,6 +102,8 @@ public sealed class Trainer : IDisposable
         return reports;
     }
 
+    // A pass runs once and loops for seconds: compiled fully optimised at once, not first as on-stack-replaced tier-0 code.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal (double Loss, double Seconds) RunEpoch(ILabeledImages train, int epoch, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
@@ -166,6 +169,7 @@ public sealed class Trainer : IDisposable
     private int _currentWorkers;
     private Action<int>? _computeGradients;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ComputeGradientsOf(int worker)
     {
         if (worker >= _currentWorkers)
@@ -195,6 +199,7 @@ public sealed class Trainer : IDisposable
     }
 
     /// <summary>h_kk: the average Gauss-Newton second derivative over the first patterns of this pass's order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void EstimateCurvature(ILabeledImages train, DiagonalLevenbergMarquardt sdlm)
     {
         var workspace = _workspaces[0];
