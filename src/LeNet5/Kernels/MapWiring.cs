@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using LeNet5.Model;
 
 namespace LeNet5.Kernels;
@@ -37,7 +36,6 @@ internal sealed class MapWiring
     public ReadOnlySpan<int> Source => _source;
     public ReadOnlySpan<int> Kernel => _kernel;
 
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static MapWiring Forward(ConnectionTable table)
     {
         var first = new int[table.Outputs + 1];
@@ -49,7 +47,6 @@ internal sealed class MapWiring
         return new MapWiring(first, table.InputOfConnection.ToArray(), kernel) { Sources = table.Inputs };
     }
 
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static MapWiring Transposed(ConnectionTable table)
     {
         var first = new int[table.Inputs + 1];

@@ -67,7 +67,6 @@ internal sealed class ConvolutionLayer : Layer
     public override LayerSummary Summary =>
         new(Name, [OutputShape.Channels, OutputShape.Height, OutputShape.Width], ParameterCount, 0, (long)OutputShape.Plane * ParameterCount);
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Initialize(Span<float> parameters, Random random)
     {
         for (int o = 0; o < _table.Outputs; o++)
@@ -79,7 +78,6 @@ internal sealed class ConvolutionLayer : Layer
     }
 
     /// <summary>Expands the packed kernels to the dense (out, in, K, K) layout, zeros where the table has no connection.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void ExpandKernels(ReadOnlySpan<float> packed, Span<float> dense)
     {
         dense.Clear();

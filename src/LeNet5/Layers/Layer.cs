@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 using LeNet5.Kernels;
 using LeNet5.Model;
@@ -110,7 +109,6 @@ internal abstract class Layer
                 values[i] = ActivationKernels.Reference(activation, values[i]);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected static void FillUniform(Span<float> values, double limit, Random random)
     {
         for (int i = 0; i < values.Length; i++)

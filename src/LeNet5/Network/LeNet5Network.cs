@@ -52,7 +52,6 @@ public sealed partial class LeNet5Network
     /// <param name="definition">Which network; null for the paper's Classic one.</param>
     /// <param name="seed">Seed of the initialisation: the same seed gives the same parameters, bit for bit.</param>
     /// <param name="mapConstant">The constant j of the Classic network's MAP loss (eq. 9).</param>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static LeNet5Network Create(NetworkDefinition? definition = null, int seed = 0, double mapConstant = DefaultMapConstant)
     {
         var network = new LeNet5Network(definition ?? NetworkDefinition.Classic, mapConstant);
@@ -236,7 +235,6 @@ public sealed partial class LeNet5Network
         return batch;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void CheckLabels(ReadOnlySpan<int> labels, int batch)
     {
         ArgumentOutOfRangeException.ThrowIfNotEqual(labels.Length, batch, nameof(labels));
