@@ -151,17 +151,18 @@ internal static class ActivationKernels
         public static TVec Invoke<TVec>(TVec a) where TVec : struct, ISimdVector<TVec> => RationalTanh(a);
     }
 
+    /// <summary>max(0, a). Zero first: x86's max returns its second operand when a lane is NaN, so NaN stays NaN at every width.</summary>
     internal readonly struct ReLUOp : IActivationOp
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static TVec Invoke<TVec>(TVec a) where TVec : struct, ISimdVector<TVec> => TVec.Max(a, TVec.Zero);
+        public static TVec Invoke<TVec>(TVec a) where TVec : struct, ISimdVector<TVec> => TVec.Max(TVec.Zero, a);
     }
 
     /// <summary>
     /// tanh as a rational function, p(x)/q(x) with p odd of degree 13 and q even of degree 6, on x clamped to
     /// ±7.9053 (where tanh is 1 to float precision): the minimax fit Eigen uses for float. It needs only
     /// multiply-adds and one division, so it runs inside the kernels that produce x, on values still in registers;
-    /// its largest error over the floats is 2.7·10⁻⁷ (about two units in the last place of 1). A NaN or
+    /// its largest error on every multiple of 2⁻¹² in ±12 is 2.7·10⁻⁷ (about two units in the last place of 1). A NaN or
     /// infinite x gives NaN (the x·0 term), so a diverging network is still seen as one.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -46,9 +46,10 @@ internal sealed class ConvolutionLayer : Layer
 
     /// <summary>
     /// Many output maps (C3's 16) are computed with the maps across the vector lanes (<see cref="MapLaneConvolutionKernels"/>);
-    /// few (C1's 6) in the input's row stride, where a 28-wide map fills the lanes.
+    /// few (C1's 6) in the input's row stride, where a 28-wide map fills the lanes. (The map-lane kernel gradient takes
+    /// kernel rows of at most five taps.)
     /// </summary>
-    private bool UsesMapLanes => !IsDense && _table.Outputs >= 12;
+    private bool UsesMapLanes => !IsDense && _table.Outputs >= 12 && _kernelSize <= 5;
 
     private int TransposedSize => _table.Inputs * Taps * MapLaneConvolutionKernels.PaddedTargets(_table.Outputs);
 
