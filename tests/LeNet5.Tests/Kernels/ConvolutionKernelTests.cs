@@ -114,16 +114,24 @@ public class ConvolutionKernelTests
                         var transposed = new float[table.Inputs * taps * lanes];
                         int[] index = MapLaneConvolutionKernels.TransposedIndex(table, taps);
                         MapLaneConvolutionKernels.Transpose(kernels, index, transposed);
-                        var output = new float[expectedOutput.Length];
-                        MapLaneConvolutionKernels.Correlate(input, table.Inputs, inputHeight, inputWidth, transposed, kernelSize, bias, output,
-                            new float[lanes * 10]);
-                        TestUtil.AssertClose(expectedOutput, output, Tolerance, $"map-lane correlate {what}");
+                        float[] output = [.. new float[expectedOutput.Length], .. Enumerable.Repeat(12345f, 40)];
+                        float[] block = [.. new float[lanes * 10], .. Enumerable.Repeat(12345f, 40)];
+                        MapLaneConvolutionKernels.Correlate(input, table.Inputs, inputHeight, inputWidth, transposed, kernelSize, bias,
+                            output.AsSpan(0, expectedOutput.Length), block.AsSpan(0, lanes * 10));
+                        TestUtil.AssertClose(expectedOutput, output.AsSpan(0, expectedOutput.Length), Tolerance, $"map-lane correlate {what}");
+                        Assert.All(output.AsSpan(expectedOutput.Length).ToArray(), v => Assert.Equal(12345f, v));
+                        Assert.All(block.AsSpan(lanes * 10).ToArray(), v => Assert.Equal(12345f, v));
 
                         // Accumulated twice (two images), then added to a gradient that already holds values.
-                        var transposedGradient = new float[transposed.Length];
-                        var scratch = new float[lanes * outputHeight * outputWidth];
-                        MapLaneConvolutionKernels.AccumulateGradients(input, table.Inputs, inputHeight, inputWidth, gradient, table.Outputs, kernelSize, transposedGradient, scratch);
-                        MapLaneConvolutionKernels.AccumulateGradients(input, table.Inputs, inputHeight, inputWidth, gradient, table.Outputs, kernelSize, transposedGradient, scratch);
+                        // Exact-length slices of longer arrays (the kernels write through Unsafe.Add): the tails must stay untouched.
+                        const float Guard = 12345f;
+                        float[] transposedGradient = [.. new float[transposed.Length], .. Enumerable.Repeat(Guard, 40)];
+                        float[] scratch = [.. new float[lanes * outputHeight * outputWidth], .. Enumerable.Repeat(Guard, 40)];
+                        Span<float> dwt = transposedGradient.AsSpan(0, transposed.Length), positionMajor = scratch.AsSpan(0, scratch.Length - 40);
+                        MapLaneConvolutionKernels.AccumulateGradients(input, table.Inputs, inputHeight, inputWidth, gradient, table.Outputs, kernelSize, dwt, positionMajor);
+                        MapLaneConvolutionKernels.AccumulateGradients(input, table.Inputs, inputHeight, inputWidth, gradient, table.Outputs, kernelSize, dwt, positionMajor);
+                        Assert.All(transposedGradient.AsSpan(transposed.Length).ToArray(), v => Assert.Equal(Guard, v));
+                        Assert.All(scratch.AsSpan(scratch.Length - 40).ToArray(), v => Assert.Equal(Guard, v));
                         float[] start = TestUtil.RandomFloats(random, kernels.Length);
                         var kernelGradient = (float[])start.Clone();
                         MapLaneConvolutionKernels.AddTransposed(transposedGradient, index, kernelGradient);
