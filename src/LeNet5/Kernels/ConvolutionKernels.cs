@@ -112,7 +112,7 @@ internal static class ConvolutionKernels
             Span<float> map = output.Slice(t * outputPlane, outputPlane);
             for (int y = 0; y < outputHeight; y++)
                 wide.Slice(y * inputWidth, outputWidth).CopyTo(map.Slice(y * outputWidth, outputWidth));
-            Activate<TAct>(map);
+            ActivationKernels.Forward<TAct>(map);
         }
     }
 
@@ -192,20 +192,9 @@ internal static class ConvolutionKernels
                 ReadOnlySpan<float> rows = wide.Slice(j * run, run);
                 for (int y = 0; y < outputHeight; y++)
                     rows.Slice(y * inputWidth, outputWidth).CopyTo(map.Slice(y * outputWidth, outputWidth));
-                Activate<TAct>(map);
+                ActivationKernels.Forward<TAct>(map);
             }
         }
-    }
-
-    /// <summary>
-    /// The activation over a finished map, while it is in L1. Not in registers before the store: the tanh's fifteen
-    /// constants, hoisted by the JIT, would push the accumulators out of registers (measured: 2–3× slower loops).
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Activate<TAct>(Span<float> map) where TAct : struct, ActivationKernels.IActivationOp
-    {
-        if (typeof(TAct) != typeof(ActivationKernels.IdentityOp))
-            ActivationKernels.AffineForward<TAct>(map, 1f, 0f);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

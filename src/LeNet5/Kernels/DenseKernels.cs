@@ -75,7 +75,7 @@ internal static class DenseKernels
         for (; b < batch; b++)
             for (int n = 0; n < outputs; n += RowOutputs)
                 ForwardRow<TVec>(ref xRef, ref wRef, bias, y, b, n, Math.Min(RowOutputs, outputs - n), inputs, outputs, whole, firstKept);
-        Activate<TAct>(y[..(batch * outputs)]);
+        ActivationKernels.Forward<TAct>(y[..(batch * outputs)]);
     }
 
     /// <summary>Images b..b+2 × outputs n..n+count−1 (a short block repeats its last output and stores it once).</summary>
@@ -162,17 +162,6 @@ internal static class DenseKernels
         if (count > 3) row[n + 3] = bias[n + 3] + TVec.Sum(c3);
         if (count > 4) row[n + 4] = bias[n + 4] + TVec.Sum(c4);
         if (count > 5) row[n + 5] = bias[n + 5] + TVec.Sum(c5);
-    }
-
-    /// <summary>
-    /// The activation over the finished outputs, in L1. Not in registers before the store: the tanh's constants,
-    /// hoisted by the JIT, push the accumulators out of registers (measured: twice as slow).
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Activate<TAct>(Span<float> values) where TAct : struct, ActivationKernels.IActivationOp
-    {
-        if (typeof(TAct) != typeof(ActivationKernels.IdentityOp))
-            ActivationKernels.AffineForward<TAct>(values, 1f, 0f);
     }
 
     /// <summary>
@@ -374,7 +363,6 @@ internal static class DenseKernels
         TVec.Store(v1, ref destination, at + TVec.Count);
         TVec.Store(v2, ref destination, at + (2 * TVec.Count));
     }
-
 
 
 
