@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+using LeNet5.Data;
 using LeNet5.Training;
 
 namespace LeNet5.Benchmarks;
@@ -9,12 +10,12 @@ public class DistortionBenchmarks
 {
     private readonly float[] _source = new float[32 * 32];
     private readonly float[] _destination = new float[32 * 32];
-    private readonly Random _random = new(1);
+    private readonly SeededRandom _random = new(1);
 
     [GlobalSetup]
     public void Setup()
     {
-        var random = new Random(2);
+        var random = new SeededRandom(2);
         for (int i = 0; i < _source.Length; i++)
             _source[i] = -0.1f + (float)(1.275 * random.NextDouble());
     }

@@ -1,3 +1,4 @@
+using LeNet5.Data;
 using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 using LeNet5.Kernels;
@@ -68,7 +69,7 @@ internal sealed class ConvolutionLayer : Layer
     public override LayerSummary Summary =>
         new(Name, [OutputShape.Channels, OutputShape.Height, OutputShape.Width], ParameterCount, 0, (long)OutputShape.Plane * ParameterCount);
 
-    public override void Initialize(Span<float> parameters, Random random)
+    public override void Initialize(Span<float> parameters, SeededRandom random)
     {
         for (int o = 0; o < _table.Outputs; o++)
         {

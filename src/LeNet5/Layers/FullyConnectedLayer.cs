@@ -1,3 +1,4 @@
+using LeNet5.Data;
 using LeNet5.Kernels;
 using LeNet5.Model;
 
@@ -30,7 +31,7 @@ internal sealed class FullyConnectedLayer : Layer
 
     public override LayerSummary Summary => new(Name, [Outputs], ParameterCount, 0, ParameterCount);
 
-    public override void Initialize(Span<float> parameters, Random random) => FillUniform(parameters[..ParameterCount], 2.4 / Inputs, random);
+    public override void Initialize(Span<float> parameters, SeededRandom random) => FillUniform(parameters[..ParameterCount], 2.4 / Inputs, random);
 
     public override void Forward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> output, int batch, Span<float> scratch)
     {

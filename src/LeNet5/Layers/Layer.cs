@@ -1,3 +1,4 @@
+using LeNet5.Data;
 using System.Numerics.Tensors;
 using LeNet5.Kernels;
 using LeNet5.Model;
@@ -42,7 +43,7 @@ internal abstract class Layer
     public abstract LayerSummary Summary { get; }
 
     /// <summary>Fills the parameters with the paper's initialisation: uniform in ±2.4/F, F the unit's fan-in (Appendix A).</summary>
-    public abstract void Initialize(Span<float> parameters, Random random);
+    public abstract void Initialize(Span<float> parameters, SeededRandom random);
 
     /// <summary>output = f(layer(input)) for <paramref name="batch"/> images.</summary>
     public abstract void Forward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> output, int batch, Span<float> scratch);
@@ -109,10 +110,10 @@ internal abstract class Layer
                 values[i] = ActivationKernels.Reference(activation, values[i]);
     }
 
-    protected static void FillUniform(Span<float> values, double limit, Random random)
+    protected static void FillUniform(Span<float> values, double limit, SeededRandom random)
     {
         for (int i = 0; i < values.Length; i++)
-            values[i] = (float)(((2 * random.NextDouble()) - 1) * limit);
+            values[i] = (float)random.NextSymmetric(limit);
     }
 }
 

@@ -1,3 +1,4 @@
+using LeNet5.Data;
 using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 using LeNet5.Kernels;
@@ -29,7 +30,7 @@ internal sealed class PoolingLayer : Layer
     public override LayerSummary Summary =>
         new(Name, [OutputShape.Channels, OutputShape.Height, OutputShape.Width], 0, 0, (long)OutputShape.Size * WindowSize);
 
-    public override void Initialize(Span<float> parameters, Random random)
+    public override void Initialize(Span<float> parameters, SeededRandom random)
     {
     }
 

@@ -1,3 +1,4 @@
+using LeNet5.Data;
 using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 using LeNet5.Model;
@@ -30,7 +31,7 @@ internal sealed class RbfOutputLayer : Layer
     /// <summary>One fixed weight per (class, input) pair, each a connection; no bias.</summary>
     public override LayerSummary Summary => new(Name, [Classes], 0, _prototypes.Length, _prototypes.Length);
 
-    public override void Initialize(Span<float> parameters, Random random)
+    public override void Initialize(Span<float> parameters, SeededRandom random)
     {
     }
 

@@ -1,3 +1,4 @@
+using LeNet5.Data;
 using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 using LeNet5.Kernels;
@@ -37,7 +38,7 @@ internal sealed class SubsamplingLayer : Layer
     public override LayerSummary Summary =>
         new(Name, [OutputShape.Channels, OutputShape.Height, OutputShape.Width], ParameterCount, 0, (long)OutputShape.Size * (WindowSize + 1));
 
-    public override void Initialize(Span<float> parameters, Random random) => FillUniform(parameters[..ParameterCount], 2.4 / WindowSize, random);
+    public override void Initialize(Span<float> parameters, SeededRandom random) => FillUniform(parameters[..ParameterCount], 2.4 / WindowSize, random);
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Forward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> output, int batch, Span<float> scratch)

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using LeNet5.Data;
 using LeNet5.Layers;
 using LeNet5.Model;
 
@@ -55,7 +56,7 @@ public sealed partial class LeNet5Network
     public static LeNet5Network Create(NetworkDefinition? definition = null, int seed = 0, double mapConstant = DefaultMapConstant)
     {
         var network = new LeNet5Network(definition ?? NetworkDefinition.Classic, mapConstant);
-        var random = new Random(seed);
+        var random = new SeededRandom(seed);
         for (int l = 0; l < network._layers.Length; l++)
             network._layers[l].Initialize(network.LayerParameters(l), random);
         return network;

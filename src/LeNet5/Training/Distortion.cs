@@ -26,7 +26,7 @@ public static class Distortion
     /// <exception cref="ArgumentNullException"><paramref name="options"/> or <paramref name="random"/> is null.</exception>
     /// <exception cref="ArgumentException">A span is shorter than 1,024 elements, or the two overlap.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="options"/> is not valid (see <see cref="DistortionOptions.Validate"/>).</exception>
-    public static void Apply(ReadOnlySpan<float> source, Span<float> destination, DistortionOptions options, Random random)
+    public static void Apply(ReadOnlySpan<float> source, Span<float> destination, DistortionOptions options, SeededRandom random)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(random);
@@ -39,7 +39,7 @@ public static class Distortion
     /// Draws the five parameters uniformly from their ranges, in a fixed order (translation x, y, scale,
     /// squeeze, shear), so a seed gives the same transform whatever the options.
     /// </summary>
-    internal static DistortionParameters Draw(DistortionOptions options, Random random)
+    internal static DistortionParameters Draw(DistortionOptions options, SeededRandom random)
     {
         float translationX = Symmetric(random, options.MaxTranslation);
         float translationY = Symmetric(random, options.MaxTranslation);
@@ -93,7 +93,7 @@ public static class Distortion
         => (uint)x < Side && (uint)y < Side ? source[(y * Side) + x] : Preprocessing.Background;
 
     /// <summary>A value drawn uniformly from [−max, max]; exactly zero-width when max is zero.</summary>
-    private static float Symmetric(Random random, float max) => (float)(((2 * random.NextDouble()) - 1) * max);
+    private static float Symmetric(SeededRandom random, float max) => (float)random.NextSymmetric(max);
 
     private static void CheckSpans(ReadOnlySpan<float> source, Span<float> destination)
     {

@@ -25,7 +25,7 @@ public sealed class Trainer : IDisposable
     private readonly int[][] _labels;
     private readonly float[] _losses;
     private readonly float[][] _distorted;
-    private readonly Random?[] _distortionRandom;
+    private readonly SeededRandom?[] _distortionRandom;
     private int[] _order = [];
     private double? _lastTestError;
 
@@ -45,7 +45,7 @@ public sealed class Trainer : IDisposable
         _labels = new int[workers][];
         _losses = new float[workers];
         _distorted = new float[workers][];
-        _distortionRandom = new Random?[workers];
+        _distortionRandom = new SeededRandom?[workers];
         for (int w = 0; w < workers; w++)
         {
             _workspaces[w] = network.CreateWorkspace(Math.Max(perWorker, w == 0 ? Math.Min(options.CurvatureSamples, 64) : 0));
@@ -109,11 +109,11 @@ public sealed class Trainer : IDisposable
         var clock = Stopwatch.StartNew();
         if (_order.Length != train.Count)
             _order = new int[train.Count];
-        Shuffle(_order, new Random(Mix(_options.Seed, epoch, 1)));
+        Shuffle(_order, SeededRandom.ForStream(_options.Seed, epoch, 1));
         float rate = _options.Schedule.RateAt(epoch);
         if (_options.Distortion is not null)
             for (int w = 0; w < _distortionRandom.Length; w++)
-                _distortionRandom[w] = new Random(Mix(_options.Seed, epoch, 2 + w));
+                _distortionRandom[w] = SeededRandom.ForStream(_options.Seed, epoch, 2 + w);
         if (Optimizer is DiagonalLevenbergMarquardt sdlm)
             EstimateCurvature(train, sdlm);
 
@@ -224,24 +224,11 @@ public sealed class Trainer : IDisposable
     internal void RestoreProgress(int completedEpochs) => CompletedEpochs = completedEpochs;
 
     /// <summary>Fisher-Yates from the identity, so a pass's order depends only on its own generator.</summary>
-    private static void Shuffle(int[] order, Random random)
+    private static void Shuffle(int[] order, SeededRandom random)
     {
         for (int i = 0; i < order.Length; i++)
             order[i] = i;
-        for (int i = order.Length - 1; i > 0; i--)
-        {
-            int j = random.Next(i + 1);
-            (order[i], order[j]) = (order[j], order[i]);
-        }
-    }
-
-    /// <summary>A seed for one stream of one pass: fixed by the run's seed, independent of any other pass.</summary>
-    internal static int Mix(int seed, int epoch, int stream)
-    {
-        ulong z = unchecked(((ulong)(uint)seed << 32) ^ ((ulong)(uint)epoch << 8) ^ (uint)stream) + 0x9E3779B97F4A7C15UL;
-        z = unchecked((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL);
-        z = unchecked((z ^ (z >> 27)) * 0x94D049BB133111EBUL);
-        return (int)(z ^ (z >> 31));
+        random.Shuffle<int>(order);
     }
 
     /// <summary>Stops the worker threads.</summary>

@@ -14,7 +14,7 @@ public class DistortionTests
     private const float Ink = 1.175f;
 
     /// <summary>Every pixel uniform in [−0.1, 1.175], the whole valid range.</summary>
-    private static float[] NoiseImage(Random random)
+    private static float[] NoiseImage(SeededRandom random)
     {
         var image = new float[Side * Side];
         for (int i = 0; i < image.Length; i++)
@@ -24,7 +24,7 @@ public class DistortionTests
 
     /// <summary>A 32×32 field like a normalised MNIST digit: −0.1 border and background, and strokes of
     /// random thickness and grey level, some at full ink, in the central 28×28.</summary>
-    private static float[] DigitLikeImage(Random random)
+    private static float[] DigitLikeImage(SeededRandom random)
     {
         var image = new float[Side * Side];
         Array.Fill(image, Background);
@@ -54,7 +54,7 @@ public class DistortionTests
     [Fact]
     public void Apply_WithNone_CopiesBitForBit()
     {
-        var random = new Random(1);
+        var random = new SeededRandom(1);
         var destination = new float[Side * Side];
         for (int trial = 0; trial < 20; trial++)
         {
@@ -67,7 +67,7 @@ public class DistortionTests
     [Fact]
     public void Resample_WithIdentity_CopiesBitForBit()
     {
-        var random = new Random(2);
+        var random = new SeededRandom(2);
         float[] source = NoiseImage(random);
         var destination = new float[Side * Side];
         Distortion.Resample(source, destination, AffineTransform.Identity.Inverse());
@@ -80,7 +80,7 @@ public class DistortionTests
     [InlineData(-3, 1)]
     public void Resample_IntegerTranslation_MovesEveryPixelAndFillsWithBackground(int shiftX, int shiftY)
     {
-        float[] source = NoiseImage(new Random(3));
+        float[] source = NoiseImage(new SeededRandom(3));
         var destination = new float[Side * Side];
         Distortion.Resample(source, destination, AffineTransform.Translation(shiftX, shiftY).Inverse());
         for (int y = 0; y < Side; y++)
@@ -128,7 +128,7 @@ public class DistortionTests
     [Fact]
     public void Apply_ThousandDraws_StayWithinTheSourceRange()
     {
-        var random = new Random(4);
+        var random = new SeededRandom(4);
         var destination = new float[Side * Side];
         var extreme = DistortionOptions.Default with { MaxTranslation = 16, MaxScale = 0.9f, MaxSqueeze = 0.9f, MaxShear = 1 };
         for (int draw = 0; draw < 1000; draw++)
@@ -145,11 +145,11 @@ public class DistortionTests
     [Fact]
     public void Apply_SameSeed_SameOutput_DifferentSeed_DifferentOutput()
     {
-        float[] source = DigitLikeImage(new Random(5));
+        float[] source = DigitLikeImage(new SeededRandom(5));
         float[] Run(int seed)
         {
             var destination = new float[Side * Side];
-            Distortion.Apply(source, destination, DistortionOptions.Default, new Random(seed));
+            Distortion.Apply(source, destination, DistortionOptions.Default, new SeededRandom(seed));
             return destination;
         }
 
@@ -160,11 +160,11 @@ public class DistortionTests
     [Fact]
     public void Apply_IsResampleThroughTheInverseOfTheDraw()
     {
-        float[] source = DigitLikeImage(new Random(6));
+        float[] source = DigitLikeImage(new SeededRandom(6));
         var applied = new float[Side * Side];
         var resampled = new float[Side * Side];
-        Distortion.Apply(source, applied, DistortionOptions.Default, new Random(9));
-        var parameters = Distortion.Draw(DistortionOptions.Default, new Random(9));
+        Distortion.Apply(source, applied, DistortionOptions.Default, new SeededRandom(9));
+        var parameters = Distortion.Draw(DistortionOptions.Default, new SeededRandom(9));
         Distortion.Resample(source, resampled, parameters.ToTransform().Inverse());
         Assert.Equal(Bits(resampled), Bits(applied));
         Assert.NotEqual(Bits(source), Bits(applied));
@@ -174,7 +174,7 @@ public class DistortionTests
     public void Draw_TenThousandDraws_StayInRangeAndCoverBothSigns()
     {
         var options = DistortionOptions.Default;
-        var random = new Random(10);
+        var random = new SeededRandom(10);
         var draws = Enumerable.Range(0, 10_000).Select(_ => Distortion.Draw(options, random)).ToArray();
 
         void Check(string name, Func<DistortionParameters, float> value, float centre, float max)
@@ -199,7 +199,7 @@ public class DistortionTests
     [Fact]
     public void Draw_WithNone_IsTheIdentity()
     {
-        var transform = Distortion.Draw(DistortionOptions.None, new Random(11)).ToTransform();
+        var transform = Distortion.Draw(DistortionOptions.None, new SeededRandom(11)).ToTransform();
         Assert.Equal(AffineTransform.Identity, transform);
     }
 
@@ -262,7 +262,7 @@ public class DistortionTests
         Assert.Equal(value, (float)exception.ActualValue!);
 
         var destination = new float[Side * Side];
-        var applied = Assert.Throws<ArgumentOutOfRangeException>(() => Distortion.Apply(new float[Side * Side], destination, options, new Random(1)));
+        var applied = Assert.Throws<ArgumentOutOfRangeException>(() => Distortion.Apply(new float[Side * Side], destination, options, new SeededRandom(1)));
         Assert.Equal(name, applied.ParamName);
     }
 
@@ -273,7 +273,7 @@ public class DistortionTests
     public void Apply_ShortSpans_Throw(int sourceLength, int destinationLength, string parameter)
     {
         var exception = Assert.ThrowsAny<ArgumentException>(
-            () => Distortion.Apply(new float[sourceLength], new float[destinationLength], DistortionOptions.Default, new Random(1)));
+            () => Distortion.Apply(new float[sourceLength], new float[destinationLength], DistortionOptions.Default, new SeededRandom(1)));
         Assert.Equal(parameter, exception.ParamName);
         var resampled = Assert.ThrowsAny<ArgumentException>(
             () => Distortion.Resample(new float[sourceLength], new float[destinationLength], AffineTransform.Identity));
@@ -283,10 +283,10 @@ public class DistortionTests
     [Fact]
     public void Apply_LongerSpans_UseTheFirst1024AndLeaveTheRest()
     {
-        float[] source = [.. NoiseImage(new Random(12)), 5f];
+        float[] source = [.. NoiseImage(new SeededRandom(12)), 5f];
         var destination = new float[(Side * Side) + 3];
         destination.AsSpan(Side * Side).Fill(7f);
-        Distortion.Apply(source, destination, DistortionOptions.None, new Random(1));
+        Distortion.Apply(source, destination, DistortionOptions.None, new SeededRandom(1));
         Assert.Equal(Bits(source[..(Side * Side)]), Bits(destination[..(Side * Side)]));
         Assert.Equal([7f, 7f, 7f], destination[(Side * Side)..]);
     }
@@ -295,8 +295,8 @@ public class DistortionTests
     public void Apply_OverlappingOrNullArguments_Throw()
     {
         var buffer = new float[2 * Side * Side];
-        Assert.Throws<ArgumentException>(() => Distortion.Apply(buffer, buffer.AsSpan(10), DistortionOptions.Default, new Random(1)));
-        Assert.Throws<ArgumentNullException>(() => Distortion.Apply(new float[1024], new float[1024], null!, new Random(1)));
+        Assert.Throws<ArgumentException>(() => Distortion.Apply(buffer, buffer.AsSpan(10), DistortionOptions.Default, new SeededRandom(1)));
+        Assert.Throws<ArgumentNullException>(() => Distortion.Apply(new float[1024], new float[1024], null!, new SeededRandom(1)));
         Assert.Throws<ArgumentNullException>(() => Distortion.Apply(new float[1024], new float[1024], DistortionOptions.Default, null!));
     }
 }
