@@ -35,10 +35,19 @@ internal static class TrainCommand
         var resume = new Option<bool>("--resume") { Description = "Continue the run saved in --out instead of starting afresh." };
         var plots = PlotSet.DirectoryOption();
         var noPlots = PlotSet.DisableOption();
+        var seeds = SeedSweep.Option();
         var command = new Command("train", "Train LeNet-5 on MNIST.") { data };
         network.AddTo(command);
-        foreach (Option option in new Option[] { epochs, batchSize, threads, seed, distort, trainLimit, testLimit, output, optimizer, rateScale, resume, plots, noPlots })
+        foreach (Option option in new Option[] { epochs, batchSize, threads, seed, seeds, distort, trainLimit, testLimit, output, optimizer, rateScale, resume, plots, noPlots })
             command.Options.Add(option);
+        command.Validators.Add(result =>
+        {
+            if (result.GetResult(seeds) is not { Implicit: false })
+                return;
+            foreach (Option other in new Option[] { seed, resume, plots })
+                if (result.GetResult(other) is { Implicit: false })
+                    result.AddError($"--seeds trains one model per seed; it does not go with {other.Name}.");
+        });
         string path = "";
         command.SetAction((result, cancellationToken) => Cli.GuardAsync(async () =>
         {
@@ -71,11 +80,14 @@ internal static class TrainCommand
             int? trainCount = result.GetValue(trainLimit);
             int? testCount = result.GetValue(testLimit);
             Cli.RequireWritable(path, "--out");
-            string? plotDirectory = PlotSet.Prepare(result, plots, noPlots, path);
+            string? plotDirectory = result.GetValue(seeds) is not { Length: > 0 } ? PlotSet.Prepare(result, plots, noPlots, path) : null;
 
             string folder = await Cli.EnsureMnistAsync(result.GetValue(data), cancellationToken).ConfigureAwait(false);
             var train = MnistDataset.LoadTraining(folder, trainCount);
             var test = MnistDataset.LoadTest(folder, testCount);
+
+            if (result.GetValue(seeds) is { Length: > 0 } sweep)
+                return SeedSweep.Run(definition, options, sweep, result.GetValue(threads), train, test, path, cancellationToken);
 
             using var trainer = result.GetValue(resume)
                 ? TrainingCheckpoint.Resume(path, options)
@@ -147,7 +159,7 @@ internal static class TrainCommand
         ? $"cancelled during pass 1 of {epochs}; no pass was completed, so nothing was saved to {path}."
         : $"cancelled during pass {completed + 1} of {epochs}; pass {completed} is saved in {path}. Continue it with the same options and --resume: lenet5 train --out \"{path}\" --resume ...";
 
-    private static string Describe(NetworkDefinition definition) => definition.Architecture == Architecture.Classic
+    internal static string Describe(NetworkDefinition definition) => definition.Architecture == Architecture.Classic
         ? "Classic"
         : $"Modern ({definition.Activation}, {definition.Pooling.ToString().ToLowerInvariant()} pooling)";
 }

@@ -60,6 +60,44 @@ public sealed class TrainEvalCommandTests : IDisposable
         Assert.False(File.Exists(model));
     }
 
+    [Fact]
+    public void ASeedSweep_TrainsEachSeed_AsASingleRunWould_AndSummarises()
+    {
+        string model = Path.Combine(_folder, "sweep.safetensors");
+        string[] common = ["train", "--data", TestPaths.MnistSubsetDirectory, "--epochs", "1", "--train-limit", "200", "--test-limit", "100"];
+        var sweep = Lenet5Process.Run([.. common, "--seeds", "3,5", "--out", model]);
+        Assert.True(sweep.ExitCode == 0, sweep.Error);
+        string[] rows = File.ReadAllLines(Path.Combine(_folder, "sweep-seeds.csv"));
+        Assert.Equal("seed,test_error,train_error,seconds,simd_bits", rows[0]);
+        double[] errors = rows[1..].Select(r => double.Parse(r.Split(',')[1], System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        Assert.Equal(["3", "5"], rows[1..].Select(r => r.Split(',')[0]));
+        Assert.Contains(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"test error: mean {errors.Average() * 100:F3} %"), sweep.Output, StringComparison.Ordinal);
+
+        // Seed 5 of the sweep is the model a single run with that seed and one thread writes, bit for bit.
+        string single = Path.Combine(_folder, "single.safetensors");
+        var run = Lenet5Process.Run([.. common, "--seed", "5", "--threads", "1", "--out", single, "--no-plots"]);
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.Equal(ModelFile.Load(single).Parameters.ToArray(), ModelFile.Load(Path.Combine(_folder, "sweep-seed5.safetensors")).Parameters.ToArray());
+        Assert.NotEqual(ModelFile.Load(single).Parameters.ToArray(), ModelFile.Load(Path.Combine(_folder, "sweep-seed3.safetensors")).Parameters.ToArray());
+        Assert.False(Directory.Exists(Path.Combine(_folder, "sweep.plots")));
+    }
+
+    [Theory]
+    [InlineData("1,,2", "'' is neither")]
+    [InlineData("one", "'one' is neither")]
+    [InlineData("1,2,1", "twice")]
+    [InlineData("4-2", "'4-2' is neither")]
+    public void BadSeedLists_AreOneLine(string value, string mention)
+        => Lenet5Process.AssertCleanFailure(Lenet5Process.Run("train", "--data", TestPaths.MnistSubsetDirectory, "--seeds", value), "--seeds", mention);
+
+    [Theory]
+    [InlineData("--seed", "2")]
+    [InlineData("--resume", null)]
+    public void SeedsWithASingleRunsOption_AreOneLine(string option, string? value)
+        => Lenet5Process.AssertCleanFailure(Lenet5Process.Run(value is null
+            ? ["train", "--data", TestPaths.MnistSubsetDirectory, "--seeds", "1,2", option]
+            : ["train", "--data", TestPaths.MnistSubsetDirectory, "--seeds", "1,2", option, value]), "--seeds", option);
+
     [Theory]
     [InlineData("--epochs", "0")]
     [InlineData("--batch-size", "-3")]
