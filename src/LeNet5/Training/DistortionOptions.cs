@@ -20,6 +20,9 @@ public sealed record DistortionOptions
     private const float SqueezeLimit = 1f;
     private const float ShearLimit = 1f;
 
+    // The pool of originals and copies is indexed by one int: (Copies + 1) × 60,000 stays far below 2³¹.
+    private const int MaxCopies = 99;
+
     /// <summary>The default ranges: ±2 pixels, scale ±15 %, squeeze ±15 %, shear ±0.3.</summary>
     public static DistortionOptions Default { get; } = new();
 
@@ -50,6 +53,18 @@ public sealed record DistortionOptions
     /// </summary>
     public float MaxShear { get; init; } = 0.3f;
 
+    /// <summary>
+    /// How the distorted patterns are shown. 0 (the default): every presentation of every image is a fresh random
+    /// distortion, and the originals are never shown. k ≥ 1: Section III-C's protocol, "60,000 original patterns plus
+    /// 540,000 instances of distorted patterns" for k = 9 — a fixed pool of the originals and k distorted copies of each
+    /// (copy c of image i always the same distortion, drawn from the seed, i and c, so nothing is stored), from which each
+    /// pass shows as many patterns as there are images, every pool pattern once per k + 1 passes.
+    /// </summary>
+    public int Copies { get; init; }
+
+    /// <summary>Section III-C's protocol: the originals and nine fixed distorted copies of each, with the default ranges.</summary>
+    public static DistortionOptions Paper { get; } = new() { Copies = 9 };
+
     /// <summary>Checks every range is finite, non-negative and within its limit.</summary>
     /// <exception cref="ArgumentOutOfRangeException">
     /// A range is negative, NaN or infinite, <see cref="MaxTranslation"/> exceeds 16, <see cref="MaxScale"/> or
@@ -61,6 +76,8 @@ public sealed record DistortionOptions
         Check(MaxScale, ScaleLimit, inclusive: false, nameof(MaxScale));
         Check(MaxSqueeze, SqueezeLimit, inclusive: false, nameof(MaxSqueeze));
         Check(MaxShear, ShearLimit, inclusive: true, nameof(MaxShear));
+        if (Copies is < 0 or > MaxCopies)
+            throw new ArgumentOutOfRangeException(nameof(Copies), Copies, $"Copies must be from 0 to {MaxCopies}; it is {Copies}.");
     }
 
     private static void Check(float value, float limit, bool inclusive, string name)

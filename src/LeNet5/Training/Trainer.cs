@@ -27,6 +27,11 @@ public sealed class Trainer : IDisposable
     private readonly float[][] _distorted;
     private readonly SeededRandom?[] _distortionRandom;
     private int[] _order = [];
+    // The paper's protocol (DistortionOptions.Copies > 0): which copy of _order[i] is shown (0 the original), and the
+    // pool's permutation for the current round of Copies + 1 passes.
+    private int[] _copies = [];
+    private int[] _pool = [];
+    private int _poolRound = -1;
     private double? _lastTestError;
 
     /// <summary>A trainer for <paramref name="network"/>, which it updates in place.</summary>
@@ -109,7 +114,10 @@ public sealed class Trainer : IDisposable
         var clock = Stopwatch.StartNew();
         if (_order.Length != train.Count)
             _order = new int[train.Count];
-        Shuffle(_order, SeededRandom.ForStream(_options.Seed, epoch, 1));
+        if (_options.Distortion is { Copies: > 0 } paper)
+            ChoosePoolPatterns(train.Count, epoch, paper.Copies);
+        else
+            Shuffle(_order, SeededRandom.ForStream(_options.Seed, epoch, 1));
         float rate = _options.Schedule.RateAt(epoch);
         if (_options.Distortion is not null)
             for (int w = 0; w < _distortionRandom.Length; w++)
@@ -190,8 +198,17 @@ public sealed class Trainer : IDisposable
         {
             for (int i = 0; i < count; i++)
             {
+                var random = _distortionRandom[worker]!;
+                if (distortion.Copies > 0)
+                {
+                    // Copy c of image k is always the same distortion; copy 0 is the original.
+                    int copy = _copies[from + i];
+                    if (copy == 0)
+                        continue;
+                    random.Reset(SeededRandom.SeedFor(_options.Seed, copy, indices[i]));
+                }
                 Span<float> image = inputs.Slice(i * LeNet5Network.InputSize, LeNet5Network.InputSize);
-                Distortion.Apply(image, _distorted[worker], distortion, _distortionRandom[worker]!);
+                Distortion.Apply(image, _distorted[worker], distortion, random);
                 _distorted[worker].CopyTo(image);
             }
         }
@@ -222,6 +239,36 @@ public sealed class Trainer : IDisposable
     }
 
     internal void RestoreProgress(int completedEpochs) => CompletedEpochs = completedEpochs;
+
+    /// <summary>
+    /// Section III-C's protocol: the pool holds (copies + 1)·n patterns, pattern q being copy q / n of image q mod n; round
+    /// r = pass / (copies + 1) shuffles it once, and each pass of the round takes its next n patterns, so every pattern is
+    /// shown once a round (the paper's 20 passes over 600,000 patterns: "each individual sample only twice").
+    /// </summary>
+    internal void ChoosePoolPatterns(int images, int epoch, int copies)
+    {
+        if (_order.Length != images)
+            _order = new int[images];
+        int round = epoch / (copies + 1), part = epoch % (copies + 1);
+        if (_poolRound != round || _pool.Length != images * (copies + 1))
+        {
+            if (_pool.Length != images * (copies + 1))
+                _pool = new int[images * (copies + 1)];
+            Shuffle(_pool, SeededRandom.ForStream(_options.Seed, round, 0));
+            _poolRound = round;
+        }
+        if (_copies.Length != images)
+            _copies = new int[images];
+        ReadOnlySpan<int> patterns = _pool.AsSpan(part * images, images);
+        for (int i = 0; i < images; i++)
+        {
+            _order[i] = patterns[i] % images;
+            _copies[i] = patterns[i] / images;
+        }
+    }
+
+    /// <summary>The images of the current pass in order, and which copy of each (0 the original): for the tests.</summary>
+    internal (int[] Images, int[] Copies) PassPatterns => (_order, _copies);
 
     /// <summary>Fisher-Yates from the identity, so a pass's order depends only on its own generator.</summary>
     private static void Shuffle(int[] order, SeededRandom random)

@@ -44,6 +44,38 @@ public sealed class TrainerTests : IDisposable
     }
 
     [Fact]
+    public void ThePapersProtocol_ShowsEveryOriginalAndCopyOncePerRound()
+    {
+        // Section III-C: a pool of the originals and k distorted copies; k + 1 passes of n patterns show all of it once.
+        const int Images = 7, Copies = 2;
+        using var trainer = new Trainer(LeNet5Network.Create(seed: 4), Options(1) with { Distortion = DistortionOptions.Default with { Copies = Copies } });
+        var rounds = new List<(int Image, int Copy)>[2];
+        for (int round = 0; round < 2; round++)
+        {
+            rounds[round] = [];
+            for (int pass = 0; pass <= Copies; pass++)
+            {
+                trainer.ChoosePoolPatterns(Images, (round * (Copies + 1)) + pass, Copies);
+                var (images, copies) = trainer.PassPatterns;
+                rounds[round].AddRange(images.Zip(copies));
+            }
+            var all = Enumerable.Range(0, Images).SelectMany(i => Enumerable.Range(0, Copies + 1).Select(c => (i, c)));
+            Assert.Equal(all.Order(), rounds[round].Order());
+        }
+        Assert.NotEqual(rounds[0], rounds[1]);
+    }
+
+    [Fact]
+    public void ThePapersProtocol_IsDeterministic_AndDiffersFromFreshDistortions()
+    {
+        var paper = Options(2, batch: 4, epochs: 2) with { Distortion = DistortionOptions.Paper };
+        float[] first = TrainOnce(paper);
+        Assert.Equal(first, TrainOnce(paper));
+        Assert.NotEqual(TrainOnce(Options(2, batch: 4, epochs: 2)), first);
+        Assert.Throws<ArgumentOutOfRangeException>(() => (DistortionOptions.Default with { Copies = -1 }).Validate());
+    }
+
+    [Fact]
     public void OneAndTwoThreads_LearnEquallyWell()
     {
         var train = new SyntheticImages(600, seed: 1);
