@@ -71,7 +71,7 @@ internal static class SeedSweep
         int threads = options.BatchSize == 1 ? 1 : threadsGiven ?? Math.Max(1, cores / concurrent);
         concurrent = Math.Max(1, Math.Min(seeds.Length, cores / threads));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"LeNet-5 {TrainCommand.Describe(definition)}: seeds {string.Join(',', seeds)}, {concurrent} at a time with {threads} thread(s) each; {train.Count:N0} training and {test.Count:N0} test images; {options.Optimizer}, batch {options.BatchSize}{(options.Distortion is null ? "" : ", distorted")}; {LeNet5Network.VectorBits}-bit vectors"));
+            $"LeNet-5 {TrainCommand.Describe(definition)}: seeds {string.Join(',', seeds)}, {concurrent} at a time with {threads} thread(s) each; {train.Count:N0} training and {test.Count:N0} test images; {options.Optimizer}, batch {options.BatchSize}{TrainCommand.DescribeDistortion(options.Distortion)}; {LeNet5Network.VectorBits}-bit vectors"));
         Console.WriteLine($"seed N's model is saved to {ModelPath(path, seeds[0]).Replace($"seed{seeds[0]}", "seedN", StringComparison.Ordinal)}; lenet5 train --seed N --threads {threads} gives it again, bit for bit");
 
         var results = new Result[seeds.Length];

@@ -26,6 +26,10 @@ internal static class TrainCommand
         var threads = new Option<int?>("--threads") { Description = $"Worker threads for a minibatch, 1 to {Cli.MaximumThreads} (default: all cores, {Environment.ProcessorCount} here)." }.InRange(1, Cli.MaximumThreads);
         var seed = new Option<int>("--seed") { Description = "Seed of the initialisation, shuffles and distortions.", DefaultValueFactory = _ => 1 };
         var distort = new Option<bool>("--distort") { Description = "Random planar affine distortions of the training images (Section III-C)." };
+        var distortCopies = new Option<int?>("--distort-copies")
+        {
+            Description = $"With --distort: 0 distorts every presentation afresh; K shows the originals plus K fixed distorted copies of each, every one once per K + 1 passes (Section III-C: 9). Default {DistortionOptions.Default.Copies}.",
+        }.InRange(0, 99);
         var trainLimit = new Option<int?>("--train-limit") { Description = "Use only the first N training images." }.InRange(1);
         var testLimit = new Option<int?>("--test-limit") { Description = "Evaluate on only the first N test images." }.InRange(1);
         var output = new Option<FileInfo?>("--out") { Description = "Where to write the model (default lenet5-<arch>.safetensors in the current folder)." }.Writable();
@@ -38,7 +42,7 @@ internal static class TrainCommand
         var seeds = SeedSweep.Option();
         var command = new Command("train", "Train LeNet-5 on MNIST.") { data };
         network.AddTo(command);
-        foreach (Option option in new Option[] { epochs, batchSize, threads, seed, seeds, distort, trainLimit, testLimit, output, optimizer, rateScale, resume, plots, noPlots })
+        foreach (Option option in new Option[] { epochs, batchSize, threads, seed, seeds, distort, distortCopies, trainLimit, testLimit, output, optimizer, rateScale, resume, plots, noPlots })
             command.Options.Add(option);
         command.Validators.Add(result =>
         {
@@ -47,6 +51,11 @@ internal static class TrainCommand
             foreach (Option other in new Option[] { seed, resume, plots })
                 if (result.GetResult(other) is { Implicit: false })
                     result.AddError($"--seeds trains one model per seed; it does not go with {other.Name}.");
+        });
+        command.Validators.Add(result =>
+        {
+            if (result.GetResult(distortCopies) is { Implicit: false } && !result.GetValue(distort))
+                result.AddError("--distort-copies says how the distorted patterns are shown; add --distort.");
         });
         string path = "";
         command.SetAction((result, cancellationToken) => Cli.GuardAsync(async () =>
@@ -70,7 +79,9 @@ internal static class TrainCommand
                 Threads = result.GetValue(threads) ?? Environment.ProcessorCount,
                 Seed = result.GetValue(seed),
                 Optimizer = result.GetValue(optimizer) ?? defaults.Optimizer,
-                Distortion = result.GetValue(distort) ? DistortionOptions.Default : null,
+                Distortion = result.GetValue(distort)
+                    ? DistortionOptions.Default with { Copies = result.GetValue(distortCopies) ?? DistortionOptions.Default.Copies }
+                    : null,
             };
             if (options.Optimizer != defaults.Optimizer)
                 options = options with { Schedule = LearningRateSchedule.Constant(options.Optimizer == OptimizerKind.Adam ? 1e-3f : 1e-2f) };
@@ -93,7 +104,7 @@ internal static class TrainCommand
                 ? TrainingCheckpoint.Resume(path, options)
                 : new Trainer(LeNet5Network.Create(definition, options.Seed), options);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"LeNet-5 {Describe(trainer.Network.Definition)}: {train.Count:N0} training and {test.Count:N0} test images from {folder}; {options.Optimizer}, batch {options.BatchSize}, {options.Threads} thread(s), seed {options.Seed}{(options.Distortion is null ? "" : ", distorted")}"));
+                $"LeNet-5 {Describe(trainer.Network.Definition)}: {train.Count:N0} training and {test.Count:N0} test images from {folder}; {options.Optimizer}, batch {options.BatchSize}, {options.Threads} thread(s), seed {options.Seed}{DescribeDistortion(options.Distortion)}"));
             Console.WriteLine($"the model is saved to {path} after every pass");
             var metrics = new TrainingMetrics(path, train, resumed: result.GetValue(resume), trainer.CompletedEpochs);
             bool live = LiveProgress.Enabled;
@@ -158,6 +169,14 @@ internal static class TrainCommand
     internal static string Cancelled(int completed, int epochs, string path) => completed == 0
         ? $"cancelled during pass 1 of {epochs}; no pass was completed, so nothing was saved to {path}."
         : $"cancelled during pass {completed + 1} of {epochs}; pass {completed} is saved in {path}. Continue it with the same options and --resume: lenet5 train --out \"{path}\" --resume ...";
+
+    /// <summary>", distorted afresh each pass" or ", distorted: the originals and 9 fixed copies", or nothing.</summary>
+    internal static string DescribeDistortion(DistortionOptions? distortion) => distortion switch
+    {
+        null => "",
+        { Copies: 0 } => ", distorted afresh each time",
+        { Copies: var copies } => $", distorted: the originals and {copies} fixed copies of each",
+    };
 
     internal static string Describe(NetworkDefinition definition) => definition.Architecture == Architecture.Classic
         ? "Classic"

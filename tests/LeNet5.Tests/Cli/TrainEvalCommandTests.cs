@@ -82,6 +82,19 @@ public sealed class TrainEvalCommandTests : IDisposable
         Assert.False(Directory.Exists(Path.Combine(_folder, "sweep.plots")));
     }
 
+    [Fact]
+    public void DistortCopies_NeedsDistort_AndWithItTrainsThePapersProtocol()
+    {
+        Lenet5Process.AssertCleanFailure(Lenet5Process.Run("train", "--data", TestPaths.MnistSubsetDirectory, "--distort-copies", "9"), "--distort-copies", "--distort");
+        Lenet5Process.AssertCleanFailure(Lenet5Process.Run("train", "--data", TestPaths.MnistSubsetDirectory, "--distort", "--distort-copies", "100"), "--distort-copies");
+        string model = Path.Combine(_folder, "paper.safetensors");
+        var run = Lenet5Process.Run("train", "--data", TestPaths.MnistSubsetDirectory, "--epochs", "1", "--train-limit", "200", "--test-limit", "50",
+            "--distort", "--distort-copies", "9", "--no-plots", "--out", model);
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.Contains("distorted", run.Output, StringComparison.Ordinal);
+        Assert.True(File.Exists(model));
+    }
+
     [Theory]
     [InlineData("1,,2", "'' is neither")]
     [InlineData("one", "'one' is neither")]
