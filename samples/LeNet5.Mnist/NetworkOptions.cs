@@ -11,10 +11,10 @@ internal sealed class NetworkOptions
 {
     public Option<Architecture> Architecture { get; } = Cli.ArchitectureOption();
 
-    public Option<Activation?> Activation { get; } = Cli.EnumOption<Activation>("--activation", "Modern only: tanh (default) or relu.",
+    public Option<Activation?> Activation { get; } = Cli.EnumOption<Activation>("--activation", "Modern only: relu (default) or tanh.",
         ("tanh", Model.Activation.Tanh), ("relu", Model.Activation.ReLU));
 
-    public Option<Pooling?> Pooling { get; } = Cli.EnumOption<Pooling>("--pooling", "Modern only: average (default) or max.",
+    public Option<Pooling?> Pooling { get; } = Cli.EnumOption<Pooling>("--pooling", "Modern only: max (default) or average.",
         ("average", Model.Pooling.Average), ("max", Model.Pooling.Max));
 
     /// <summary>Adds the three options to <paramref name="command"/>, and the check that Classic is not given Modern's choices.</summary>
@@ -44,7 +44,7 @@ internal sealed class NetworkOptions
     /// <summary>The network the options describe.</summary>
     public NetworkDefinition Definition(ParseResult result) => result.GetValue(Architecture) == Model.Architecture.Classic
         ? NetworkDefinition.Classic
-        : NetworkDefinition.Modern(result.GetValue(Activation) ?? Model.Activation.Tanh, result.GetValue(Pooling) ?? Model.Pooling.Average);
+        : NetworkDefinition.Modern(result.GetValue(Activation) ?? Model.Activation.ReLU, result.GetValue(Pooling) ?? Model.Pooling.Max);
 
     /// <summary>The options that would ask for <paramref name="definition"/>: <c>--arch modern --activation relu --pooling max</c>.</summary>
     public static string CommandLine(NetworkDefinition definition) => definition.Architecture == Model.Architecture.Classic

@@ -6,8 +6,8 @@ namespace LeNet5.Model;
 /// <see cref="Activation.ScaledTanh"/> and trainable subsampling, so those two fields must keep their defaults.
 /// </summary>
 /// <param name="Architecture">Classic (the paper) or Modern.</param>
-/// <param name="Activation">The Modern network's activation (default tanh).</param>
-/// <param name="Pooling">The Modern network's pooling (default average).</param>
+/// <param name="Activation">The Modern network's activation (<see cref="Modern"/>'s default: ReLU).</param>
+/// <param name="Pooling">The Modern network's pooling (<see cref="Modern"/>'s default: max).</param>
 public sealed record NetworkDefinition(
     Architecture Architecture = Architecture.Classic,
     Activation Activation = Activation.ScaledTanh,
@@ -16,8 +16,12 @@ public sealed record NetworkDefinition(
     /// <summary>The paper's network.</summary>
     public static NetworkDefinition Classic { get; } = new();
 
-    /// <summary>The Modern network with the given activation and pooling.</summary>
-    public static NetworkDefinition Modern(Activation activation = Activation.Tanh, Pooling pooling = Pooling.Average)
+    /// <summary>
+    /// The Modern network with the given activation and pooling. The defaults, ReLU and max pooling, are chosen by
+    /// measurement: trained with the Modern recipe (Adam, batch 64, 20 passes) they gave a mean test error of 0.87 % over
+    /// seeds 1–4 on MNIST, against 1.2–1.3 % for tanh and average pooling (README, "Figures").
+    /// </summary>
+    public static NetworkDefinition Modern(Activation activation = Activation.ReLU, Pooling pooling = Pooling.Max)
         => new(Architecture.Modern, activation, pooling);
 
     /// <summary>Throws if the combination is not one this library builds.</summary>
