@@ -106,7 +106,14 @@ public static class OnnxExporter
         }
         catch
         {
-            File.Delete(temporary);
+            // The export's own error is the one to report, not a failure to clean up after it.
+            try
+            {
+                File.Delete(temporary);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+            }
             throw;
         }
     }

@@ -179,6 +179,14 @@ public sealed class OnnxModelTests : IDisposable
     }
 
     [Fact]
+    public void Export_to_a_missing_folder_throws_the_writes_own_error()
+    {
+        string path = Path.Combine(_folder, "no", "model.onnx");
+        Assert.Throws<DirectoryNotFoundException>(() => OnnxExporter.Export(TestModels.Seeded("classic"), path));
+        Assert.Empty(Directory.GetFileSystemEntries(_folder));
+    }
+
+    [Fact]
     public void A_network_with_a_NaN_parameter_is_refused()
     {
         LeNet5Network network = TestModels.Seeded("modern-tanh-average");
