@@ -7,5 +7,6 @@ var root = Cli.CreateRoot("LeNet-5 (LeCun et al., 1998) on MNIST: train, evaluat
     PredictCommand.Create(),
     SummaryCommand.Create(),
     BenchCommand.Create(),
-    DownloadCommand.Create());
+    DownloadCommand.Create(),
+    ExportCommand.Create());
 return Cli.Run(root, args);
