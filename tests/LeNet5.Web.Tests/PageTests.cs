@@ -15,7 +15,7 @@ namespace LeNet5.Web.Tests;
 public sealed class PageTests(WebApp app, ITestOutputHelper output)
 {
     /// <summary>Digits drawn: the first ones of the committed MNIST test subset.</summary>
-    private const int DrawnDigits = 100;
+    private const int DrawnDigits = 50;
 
     /// <summary>Ink from this level (of 255) up is traced by the pen.</summary>
     private const int InkLevel = 128;
@@ -46,10 +46,11 @@ public sealed class PageTests(WebApp app, ITestOutputHelper output)
             var clock = new Stopwatch();
             foreach (var (x0, x1, y) in strokes)
             {
-                // One MNIST pixel is a tenth of the canvas; a stroke runs along a row of ink, centre to centre.
-                await page.Mouse.MoveAsync(canvas.X + ((x0 + 0.5f) * canvas.Width / 28), canvas.Y + ((y + 0.5f) * canvas.Height / 28));
+                // One MNIST pixel is a 28th of the canvas; a stroke runs along a pair of rows' ink, centre to centre
+                // (the pen, 2.2 MNIST pixels wide, covers both rows).
+                await page.Mouse.MoveAsync(canvas.X + ((x0 + 0.5f) * canvas.Width / 28), canvas.Y + (y * canvas.Height / 28));
                 await page.Mouse.DownAsync();
-                await page.Mouse.MoveAsync(canvas.X + ((x1 + 0.5f) * canvas.Width / 28), canvas.Y + ((y + 0.5f) * canvas.Height / 28), new MouseMoveOptions { Steps = 2 });
+                await page.Mouse.MoveAsync(canvas.X + ((x1 + 0.5f) * canvas.Width / 28), canvas.Y + (y * canvas.Height / 28), new MouseMoveOptions { Steps = 2 });
                 clock.Restart();
                 await page.Mouse.UpAsync();
             }
@@ -171,7 +172,7 @@ public sealed class PageTests(WebApp app, ITestOutputHelper output)
         await app.StartAsync();
         await using var session = await app.OpenAsync();
         var page = session.Page;
-        await page.GetByTestId("train-images").SelectOptionAsync("1000");
+        await page.GetByTestId("train-images").SelectOptionAsync("500");
         await page.GetByTestId("train-passes").SelectOptionAsync("2");
         await page.GetByTestId("train").ClickAsync();
         var stats = page.GetByTestId("train-stats");
@@ -187,7 +188,9 @@ public sealed class PageTests(WebApp app, ITestOutputHelper output)
         double error = double.Parse(await stats.GetAttributeAsync("data-test-error") ?? "1", CultureInfo.InvariantCulture);
         output.WriteLine($"training in Chromium: {text}");
         Assert.True(rate > 0);
-        Assert.True(error < 0.5, $"test error {error:P1} after training");
+        Assert.True(error < 0.6, $"test error {error:P1} after training");
+        double gap = double.Parse(await stats.GetAttributeAsync("data-longest-frame-gap") ?? "1e9", CultureInfo.InvariantCulture);
+        Assert.True(gap < 500, $"the page stopped drawing frames for {gap:F0} ms while training");
         await Assertions.Expect(page.GetByTestId("model-name")).ToHaveTextAsync("trained here");
         Assert.Empty(session.Errors);
     }
@@ -205,20 +208,25 @@ public sealed class PageTests(WebApp app, ITestOutputHelper output)
         await Assertions.Expect(page.GetByTestId("prediction")).ToContainTextAsync("1");
     }
 
-    /// <summary>The ink of a 28×28 digit as strokes: each row's runs of ink at or above <see cref="InkLevel"/>, from its first pixel to its last.</summary>
-    internal static List<(int X0, int X1, int Y)> Strokes(ReadOnlySpan<byte> digit)
+    /// <summary>
+    /// The ink of a 28×28 digit as strokes: rows 0 and 1, 2 and 3, … taken together (a pixel is ink if either row's is
+    /// at or above <see cref="InkLevel"/>), each run of ink a stroke from its first pixel to its last, at the height
+    /// between the two rows (Y in MNIST pixels from the top edge).
+    /// </summary>
+    internal static List<(int X0, int X1, float Y)> Strokes(ReadOnlySpan<byte> digit)
     {
-        var strokes = new List<(int, int, int)>();
-        for (int y = 0; y < 28; y++)
+        var strokes = new List<(int, int, float)>();
+        for (int y = 0; y < 28; y += 2)
         {
+            bool Ink(ReadOnlySpan<byte> d, int x) => d[(y * 28) + x] >= InkLevel || d[((y + 1) * 28) + x] >= InkLevel;
             for (int x = 0; x < 28; x++)
             {
-                if (digit[(y * 28) + x] < InkLevel)
+                if (!Ink(digit, x))
                     continue;
                 int start = x;
-                while (x + 1 < 28 && digit[(y * 28) + x + 1] >= InkLevel)
+                while (x + 1 < 28 && Ink(digit, x + 1))
                     x++;
-                strokes.Add((start, x, y));
+                strokes.Add((start, x, y + 1f));
             }
         }
         return strokes;

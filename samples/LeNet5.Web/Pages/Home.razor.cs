@@ -23,9 +23,10 @@ public sealed partial class Home
     private const int Side = 280;
     private const int CurveWidth = 560;
     private const int CurveHeight = 180;
-    private const int TestImages = 1000;
+    private const int TestImages = 500;
     private const int CurvatureSamples = 100;
     private const double SliceMilliseconds = 40;
+    private const int SliceBatch = 4;
 
     [Inject] private HttpClient Http { get; set; } = default!;
 
@@ -51,13 +52,14 @@ public sealed partial class Home
 
     private MnistDataset? _trainSet;
     private MnistDataset? _testSet;
-    private int _trainImages = 1000;
-    private int _trainPasses = 5;
+    private int _trainImages = 500;
+    private int _trainPasses = 3;
     private bool _training;
     private CancellationTokenSource? _trainCancel;
     private string _trainState = "idle";
     private string _trainText = "Not trained yet.";
     private double _trainRate;
+    private double _frameGap;
     private readonly List<(int Images, double Loss)> _curve = [];
     private readonly List<double> _testErrors = [];
     private readonly List<int> _testErrorImages = [];
@@ -305,10 +307,10 @@ public sealed partial class Home
             var network = LeNet5Network.Create(NetworkDefinition.Classic, seed: 1);
             var sdlm = new DiagonalLevenbergMarquardt(network.ParameterCount, TrainingOptions.PaperClassic.Mu);
             var schedule = TrainingOptions.PaperSchedule.Scaled(3f);
-            var workspace = network.CreateWorkspace(64);
-            var inputs = new float[64 * LeNet5Network.InputSize];
-            var labels = new int[64];
-            var predictions = new int[64];
+            var workspace = network.CreateWorkspace(SliceBatch);
+            var inputs = new float[SliceBatch * LeNet5Network.InputSize];
+            var labels = new int[SliceBatch];
+            var predictions = new int[SliceBatch];
 
             var compute = new Stopwatch();
             var wall = Stopwatch.StartNew();
@@ -318,9 +320,7 @@ public sealed partial class Home
                 int[] order = train.ShuffledIndices(1000 + pass);
                 float rate = schedule.RateAt(pass);
 
-                compute.Start();
-                EstimateCurvature(network, workspace, train, order, sdlm, inputs, labels);
-                compute.Stop();
+                await EstimateCurvatureAsync(network, workspace, train, order, sdlm, inputs, labels, compute, token);
 
                 double sliceLoss = 0;
                 int sliceImages = 0;
@@ -363,7 +363,7 @@ public sealed partial class Home
                     var slice = Stopwatch.StartNew();
                     while (start < test.Count && slice.Elapsed.TotalMilliseconds < SliceMilliseconds)
                     {
-                        int count = Math.Min(64, test.Count - start);
+                        int count = Math.Min(SliceBatch, test.Count - start);
                         for (int k = 0; k < count; k++)
                             test.CopyInput(start + k, inputs.AsSpan(k * LeNet5Network.InputSize, LeNet5Network.InputSize));
                         network.Predict(workspace, inputs.AsSpan(0, count * LeNet5Network.InputSize), predictions.AsSpan(0, count));
@@ -379,7 +379,7 @@ public sealed partial class Home
                 StateHasChanged();
             }
 
-            double gap = await JS.InvokeAsync<double>("lenet5.stopFrameMonitor");
+            double gap = _frameGap = await JS.InvokeAsync<double>("lenet5.stopFrameMonitor");
             _trainRate = seen / compute.Elapsed.TotalSeconds;
             _trainText = string.Create(CultureInfo.InvariantCulture,
                 $"done: {passes} pass(es) over {images:N0} images in {wall.Elapsed.TotalSeconds:F1} s · {_trainRate:N0} images/s computing · test error {_testErrors[^1] * 100:F1} % on {test.Count:N0} test images · longest pause between frames {gap:F0} ms. Now recognising with it.");
@@ -401,22 +401,36 @@ public sealed partial class Home
         }
     }
 
-    /// <summary>h_kk, the Gauss-Newton second derivatives averaged over the pass's first images (the paper's Appendix C).</summary>
-    private static void EstimateCurvature(LeNet5Network network, NetworkWorkspace workspace, MnistDataset train, int[] order,
-        DiagonalLevenbergMarquardt sdlm, float[] inputs, int[] labels)
+    /// <summary>
+    /// h_kk, the Gauss-Newton second derivatives averaged over the pass's first images (the paper's Appendix C), a
+    /// few images at a time, yielding to the browser after each slice.
+    /// </summary>
+    private async Task EstimateCurvatureAsync(LeNet5Network network, NetworkWorkspace workspace, MnistDataset train, int[] order,
+        DiagonalLevenbergMarquardt sdlm, float[] inputs, int[] labels, Stopwatch compute, CancellationToken token)
     {
         int samples = Math.Min(CurvatureSamples, order.Length);
-        Span<float> curvature = workspace.ParameterCurvature;
-        curvature.Clear();
-        for (int start = 0; start < samples; start += workspace.Capacity)
+        workspace.ParameterCurvature.Clear();
+        for (int start = 0; start < samples;)
         {
-            int count = Math.Min(workspace.Capacity, samples - start);
-            ReadOnlySpan<int> indices = order.AsSpan(start, count);
-            train.CopyInputs(indices, inputs.AsSpan(0, count * LeNet5Network.InputSize));
-            for (int k = 0; k < count; k++)
-                labels[k] = train.Label(indices[k]);
-            network.AccumulateCurvature(workspace, inputs.AsSpan(0, count * LeNet5Network.InputSize), labels.AsSpan(0, count));
+            token.ThrowIfCancellationRequested();
+            var slice = Stopwatch.StartNew();
+            compute.Start();
+            while (start < samples && slice.Elapsed.TotalMilliseconds < SliceMilliseconds)
+            {
+                int count = Math.Min(SliceBatch, samples - start);
+                ReadOnlySpan<int> indices = order.AsSpan(start, count);
+                train.CopyInputs(indices, inputs.AsSpan(0, count * LeNet5Network.InputSize));
+                for (int k = 0; k < count; k++)
+                    labels[k] = train.Label(indices[k]);
+                network.AccumulateCurvature(workspace, inputs.AsSpan(0, count * LeNet5Network.InputSize), labels.AsSpan(0, count));
+                start += count;
+            }
+            compute.Stop();
+            _trainText = $"estimating the Hessian's diagonal on {samples} images…";
+            StateHasChanged();
+            await Task.Delay(1, token);
         }
+        Span<float> curvature = workspace.ParameterCurvature;
         TensorPrimitives.Multiply(curvature, 1f / samples, curvature);
         sdlm.SetCurvature(curvature);
     }
