@@ -90,7 +90,7 @@ public sealed class PageTests(WebApp app, ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task TheKernelsTakeThe128BitPath()
+    public async Task WebAssemblyTakesThe128BitPath()
     {
         await app.StartAsync();
         await using var session = await app.OpenAsync();
@@ -188,11 +188,53 @@ public sealed class PageTests(WebApp app, ITestOutputHelper output)
         double error = double.Parse(await stats.GetAttributeAsync("data-test-error") ?? "1", CultureInfo.InvariantCulture);
         output.WriteLine($"training in Chromium: {text}");
         Assert.True(rate > 0);
-        Assert.True(error < 0.6, $"test error {error:P1} after training");
+        Assert.True(error < 0.5, $"test error {error:P1} after training");
         double gap = double.Parse(await stats.GetAttributeAsync("data-longest-frame-gap") ?? "1e9", CultureInfo.InvariantCulture);
         Assert.True(gap < 500, $"the page stopped drawing frames for {gap:F0} ms while training");
+        output.WriteLine($"preparing the training code before the first step: {await stats.GetAttributeAsync("data-warm-up-ms")} ms");
         await Assertions.Expect(page.GetByTestId("model-name")).ToHaveTextAsync("trained here");
         Assert.Empty(session.Errors);
+    }
+
+    /// <summary>
+    /// The README's picture: a short training run for the learning curve, then a real MNIST test digit drawn and
+    /// recognised by the bundled model. Written to web-page.png beside the tests (docs/images/web-page.png is a copy).
+    /// </summary>
+    [Fact]
+    public async Task Screenshot()
+    {
+        await app.StartAsync();
+        await using var session = await app.OpenAsync();
+        var page = session.Page;
+        await page.GetByTestId("train-images").SelectOptionAsync("500");
+        await page.GetByTestId("train-passes").SelectOptionAsync("3");
+        await page.GetByTestId("train").ClickAsync();
+        await page.Locator("[data-testid=train-stats][data-state=done]").WaitForAsync(new LocatorWaitForOptions { Timeout = 300_000 });
+        await page.GetByTestId("use-bundled").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("model-name")).ToContainTextAsync("bundled");
+
+        var digit = MnistDataset.LoadTest(SubsetFolder, 1);
+        await DrawAsync(page, digit.Image(0).ToArray());
+        await Assertions.Expect(page.GetByTestId("prediction")).ToContainTextAsync(digit.Label(0).ToString(CultureInfo.InvariantCulture));
+        string path = Path.Combine(AppContext.BaseDirectory, "web-page.png");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
+        output.WriteLine($"screenshot: {path}");
+        Assert.Empty(session.Errors);
+    }
+
+    /// <summary>Draws a 28×28 digit with the mouse, stroke by stroke (<see cref="Strokes"/>), and waits for the prediction of them all.</summary>
+    private static async Task DrawAsync(IPage page, byte[] digit)
+    {
+        var strokes = Strokes(digit);
+        var canvas = await page.Locator("#digit").BoundingBoxAsync() ?? throw new InvalidOperationException("no canvas");
+        foreach (var (x0, x1, y) in strokes)
+        {
+            await page.Mouse.MoveAsync(canvas.X + ((x0 + 0.5f) * canvas.Width / 28), canvas.Y + (y * canvas.Height / 28));
+            await page.Mouse.DownAsync();
+            await page.Mouse.MoveAsync(canvas.X + ((x1 + 0.5f) * canvas.Width / 28), canvas.Y + (y * canvas.Height / 28), new MouseMoveOptions { Steps = 2 });
+            await page.Mouse.UpAsync();
+        }
+        await page.Locator($"[data-testid=prediction][data-strokes=\"{strokes.Count}\"]").WaitForAsync();
     }
 
     /// <summary>Draws a 1 (one vertical stroke) and waits for its prediction.</summary>
