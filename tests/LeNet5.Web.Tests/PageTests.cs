@@ -42,6 +42,8 @@ public sealed class PageTests(WebApp app, ITestOutputHelper output)
         for (int i = 0; i < test.Count; i++)
         {
             await page.GetByTestId("clear").ClickAsync();
+            // Cleared: the last digit's prediction is gone, so the one awaited below is this digit's.
+            await page.Locator("[data-testid=prediction][data-strokes=\"0\"]").WaitForAsync();
             var strokes = Strokes(test.Image(i));
             var clock = new Stopwatch();
             foreach (var (x0, x1, y) in strokes)
@@ -158,6 +160,12 @@ public sealed class PageTests(WebApp app, ITestOutputHelper output)
             await page.GetByTestId("use-bundled").ClickAsync();
             await Assertions.Expect(page.GetByTestId("model-name")).ToContainTextAsync("bundled");
             await Assertions.Expect(page.GetByTestId("prediction")).ToContainTextAsync("1");
+
+            // Downloading the model in use gives the bundled weights back (ModelFile.Save in the browser's file system).
+            var download = await page.RunAndWaitForDownloadAsync(() => page.GetByTestId("download").ClickAsync());
+            string saved = Path.Combine(folder, download.SuggestedFilename);
+            await download.SaveAsAsync(saved);
+            Assert.Equal(ModelFile.Load(BundledModel).Parameters.ToArray(), ModelFile.Load(saved).Parameters.ToArray());
             Assert.Empty(session.Errors);
         }
         finally
