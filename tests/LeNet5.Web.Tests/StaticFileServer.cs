@@ -20,6 +20,7 @@ internal sealed class StaticFileServer : IDisposable
         [".wasm"] = "application/wasm",
         [".dat"] = "application/octet-stream",
         [".gz"] = "application/gzip",
+        [".gzip"] = "application/gzip",
         [".safetensors"] = "application/octet-stream",
         [".png"] = "image/png",
         [".ico"] = "image/x-icon",

@@ -304,8 +304,8 @@ public sealed partial class Home
         StateHasChanged();
         try
         {
-            _trainSet ??= await LoadSubsetAsync("data/train-images-idx3-ubyte.gz", "data/train-labels-idx1-ubyte.gz");
-            _testSet ??= await LoadSubsetAsync("data/t10k-images-idx3-ubyte.gz", "data/t10k-labels-idx1-ubyte.gz");
+            _trainSet ??= await LoadSubsetAsync("data/train-images-idx3-ubyte.gzip", "data/train-labels-idx1-ubyte.gzip");
+            _testSet ??= await LoadSubsetAsync("data/t10k-images-idx3-ubyte.gzip", "data/t10k-labels-idx1-ubyte.gzip");
             int images = Math.Min(_trainImages, _trainSet.Count), passes = _trainPasses;
             var train = _trainSet.Take(images);
             var test = _testSet.Take(Math.Min(TestImages, _testSet.Count));
