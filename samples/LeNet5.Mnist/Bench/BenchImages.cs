@@ -87,8 +87,10 @@ internal sealed class BenchImages : ILabeledImages
     public void CopyInputs(ReadOnlySpan<int> indices, Span<float> destination)
     {
         for (int i = 0; i < indices.Length; i++)
+        {
             _images.AsSpan(indices[i] % Distinct * LeNet5Network.InputSize, LeNet5Network.InputSize)
                 .CopyTo(destination.Slice(i * LeNet5Network.InputSize, LeNet5Network.InputSize));
+        }
     }
 
     /// <inheritdoc/>

@@ -49,7 +49,7 @@ internal static class ActivationKernels
             case 16: AffineForward<TOp, Vec512>(values, scale, shift); break;
             case 8: AffineForward<TOp, Vec256>(values, scale, shift); break;
             case 4: AffineForward<TOp, Vec128>(values, scale, shift); break;
-            default: AffineForward<TOp, Vec1>(values, scale, shift); break;
+            default: AffineForward<TOp, Vec32>(values, scale, shift); break;
         }
     }
 
@@ -109,7 +109,7 @@ internal static class ActivationKernels
             case 16: Apply<TOp, Vec512>(outputs, gradient); break;
             case 8: Apply<TOp, Vec256>(outputs, gradient); break;
             case 4: Apply<TOp, Vec128>(outputs, gradient); break;
-            default: Apply<TOp, Vec1>(outputs, gradient); break;
+            default: Apply<TOp, Vec32>(outputs, gradient); break;
         }
     }
 

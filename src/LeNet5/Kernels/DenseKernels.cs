@@ -51,7 +51,7 @@ internal static class DenseKernels
             case 16: Forward<Vec512, TAct>(x, weights, bias, y, batch); break;
             case 8: Forward<Vec256, TAct>(x, weights, bias, y, batch); break;
             case 4: Forward<Vec128, TAct>(x, weights, bias, y, batch); break;
-            default: Forward<Vec1, TAct>(x, weights, bias, y, batch); break;
+            default: Forward<Vec32, TAct>(x, weights, bias, y, batch); break;
         }
     }
 
@@ -70,11 +70,17 @@ internal static class DenseKernels
         int firstKept = (whole * TVec.Count) - (inputs - TVec.Count);
         int b = 0;
         for (; b + BlockRows <= batch; b += BlockRows)
+        {
             for (int n = 0; n < outputs; n += BlockRows)
                 ForwardBlock<TVec>(ref xRef, ref wRef, bias, y, b, n, Math.Min(BlockRows, outputs - n), inputs, outputs, whole, firstKept);
+        }
+
         for (; b < batch; b++)
+        {
             for (int n = 0; n < outputs; n += RowOutputs)
                 ForwardRow<TVec>(ref xRef, ref wRef, bias, y, b, n, Math.Min(RowOutputs, outputs - n), inputs, outputs, whole, firstKept);
+        }
+
         ActivationKernels.Forward<TAct>(y[..(batch * outputs)]);
     }
 
@@ -175,7 +181,7 @@ internal static class DenseKernels
             case 16: AccumulateGradients<Vec512>(x, outputGradient, weightGradient, biasGradient, batch); break;
             case 8: AccumulateGradients<Vec256>(x, outputGradient, weightGradient, biasGradient, batch); break;
             case 4: AccumulateGradients<Vec128>(x, outputGradient, weightGradient, biasGradient, batch); break;
-            default: AccumulateGradients<Vec1>(x, outputGradient, weightGradient, biasGradient, batch); break;
+            default: AccumulateGradients<Vec32>(x, outputGradient, weightGradient, biasGradient, batch); break;
         }
     }
 
@@ -262,7 +268,7 @@ internal static class DenseKernels
             case 16: InputGradient<Vec512>(weights, outputGradient, inputGradient, batch, inputs); break;
             case 8: InputGradient<Vec256>(weights, outputGradient, inputGradient, batch, inputs); break;
             case 4: InputGradient<Vec128>(weights, outputGradient, inputGradient, batch, inputs); break;
-            default: InputGradient<Vec1>(weights, outputGradient, inputGradient, batch, inputs); break;
+            default: InputGradient<Vec32>(weights, outputGradient, inputGradient, batch, inputs); break;
         }
     }
 

@@ -72,7 +72,7 @@ internal static class MapLaneConvolutionKernels
             case 16: Correlate<Vec512>(input, sources, inputHeight, inputWidth, transposed, kernelSize, bias, output, scratch); break;
             case 8: Correlate<Vec256>(input, sources, inputHeight, inputWidth, transposed, kernelSize, bias, output, scratch); break;
             case 4: Correlate<Vec128>(input, sources, inputHeight, inputWidth, transposed, kernelSize, bias, output, scratch); break;
-            default: Correlate<Vec1>(input, sources, inputHeight, inputWidth, transposed, kernelSize, bias, output, scratch); break;
+            default: Correlate<Vec32>(input, sources, inputHeight, inputWidth, transposed, kernelSize, bias, output, scratch); break;
         }
     }
 
@@ -188,7 +188,7 @@ internal static class MapLaneConvolutionKernels
             case 16: AccumulateGradients<Vec512>(input, sources, inputHeight, inputWidth, outputGradient, targets, kernelSize, transposedGradient, scratch); break;
             case 8: AccumulateGradients<Vec256>(input, sources, inputHeight, inputWidth, outputGradient, targets, kernelSize, transposedGradient, scratch); break;
             case 4: AccumulateGradients<Vec128>(input, sources, inputHeight, inputWidth, outputGradient, targets, kernelSize, transposedGradient, scratch); break;
-            default: AccumulateGradients<Vec1>(input, sources, inputHeight, inputWidth, outputGradient, targets, kernelSize, transposedGradient, scratch); break;
+            default: AccumulateGradients<Vec32>(input, sources, inputHeight, inputWidth, outputGradient, targets, kernelSize, transposedGradient, scratch); break;
         }
     }
 
@@ -230,11 +230,15 @@ internal static class MapLaneConvolutionKernels
                 nint row0 = (s * inputPlane) + (ky * inputWidth), row1 = row0 + ((rows - 1) * inputWidth);
                 nint result = (((nint)s * taps) + (ky * kernelSize)) * padded;
                 if (kernelSize == 5)
+                {
                     GradientBlock<TVec>(ref inputRef, ref gradientRef, ref resultRef, row0, row1, 0, 1, 2, 3, 4, 5, rows, result,
                         outputHeight, outputWidth, inputWidth, padded);
+                }
                 else
+                {
                     GradientBlock<TVec>(ref inputRef, ref gradientRef, ref resultRef, row0, row1, 0, Math.Min(1, c), Math.Min(2, c), Math.Min(3, c),
                         Math.Min(4, c), kernelSize, rows, result, outputHeight, outputWidth, inputWidth, padded);
+                }
             }
         }
     }

@@ -9,15 +9,15 @@ namespace LeNet5.Kernels;
 /// </summary>
 internal sealed class MapWiring
 {
-    private readonly int[] _first;
-    private readonly int[] _source;
-    private readonly int[] _kernel;
+    private readonly int[] _targetStarts;
+    private readonly int[] _sourceMaps;
+    private readonly int[] _kernelIndices;
 
     private MapWiring(int[] first, int[] source, int[] kernel)
     {
-        _first = first;
-        _source = source;
-        _kernel = kernel;
+        _targetStarts = first;
+        _sourceMaps = source;
+        _kernelIndices = kernel;
         SharesSources = Enumerable.Range(1, Targets - 1 < 0 ? 0 : Targets - 1).All(t =>
             source.AsSpan(first[t], first[t + 1] - first[t]).SequenceEqual(source.AsSpan(first[0], first[1] - first[0])));
     }
@@ -28,13 +28,17 @@ internal sealed class MapWiring
     /// </summary>
     public bool SharesSources { get; }
 
-    public int Targets => _first.Length - 1;
+    public int Targets => _targetStarts.Length - 1;
     public int Sources { get; private init; }
 
-    /// <summary>Entries of target <c>t</c> are <c>[First[t], First[t + 1])</c>.</summary>
-    public ReadOnlySpan<int> First => _first;
-    public ReadOnlySpan<int> Source => _source;
-    public ReadOnlySpan<int> Kernel => _kernel;
+    /// <summary>Where each target's entries start: those of target <c>t</c> are <c>[TargetStarts[t], TargetStarts[t + 1])</c>.</summary>
+    public ReadOnlySpan<int> TargetStarts => _targetStarts;
+
+    /// <summary>Per entry, the source map it reads.</summary>
+    public ReadOnlySpan<int> SourceMaps => _sourceMaps;
+
+    /// <summary>Per entry, the index of its K×K kernel in the packed kernels.</summary>
+    public ReadOnlySpan<int> KernelIndices => _kernelIndices;
 
     public static MapWiring Forward(ConnectionTable table)
     {

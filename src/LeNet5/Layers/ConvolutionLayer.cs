@@ -1,6 +1,6 @@
-using LeNet5.Data;
-using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using LeNet5.Data;
 using LeNet5.Kernels;
 using LeNet5.Model;
 
@@ -39,7 +39,9 @@ internal sealed class ConvolutionLayer : Layer
     public int KernelSize => _kernelSize;
     private int Taps => _kernelSize * _kernelSize;
     private int KernelParameters => _table.Connections * Taps;
-    private bool IsDense => OutputShape.Plane == 1 && _table.IsFull;
+
+    /// <summary>C5: a 1×1 output through a full table, computed as the 120×400 matrix product it is.</summary>
+    private bool ComputedAsDense => OutputShape.Plane == 1 && _table.IsFull;
     private int PaddedHeight => OutputShape.Height + (2 * (_kernelSize - 1));
     private int PaddedWidth => OutputShape.Width + (2 * (_kernelSize - 1));
 
@@ -50,12 +52,12 @@ internal sealed class ConvolutionLayer : Layer
     /// few (C1's 6) in the input's row stride, where a 28-wide map fills the lanes. (The map-lane kernel gradient takes
     /// kernel rows of at most five taps.)
     /// </summary>
-    private bool UsesMapLanes => !IsDense && _table.Outputs >= 12 && _kernelSize <= 5;
+    private bool UsesMapLanes => !ComputedAsDense && _table.Outputs >= 12 && _kernelSize <= 5;
 
     private int TransposedSize => _table.Inputs * Taps * MapLaneConvolutionKernels.PaddedTargets(_table.Outputs);
 
     /// <summary>Rotated kernels and padded gradients for the input gradient; for map lanes also the tap-major kernels (or their gradient) and one block.</summary>
-    public override int ScratchSize => IsDense ? 0
+    public override int ScratchSize => ComputedAsDense ? 0
         : KernelParameters + (_table.Outputs * PaddedHeight * PaddedWidth)
             + (UsesMapLanes ? TransposedSize + (MapLaneConvolutionKernels.PaddedTargets(_table.Outputs) * Math.Max(10, OutputShape.Plane)) : 0);
 
@@ -116,8 +118,10 @@ internal sealed class ConvolutionLayer : Layer
     {
         ReadOnlySpan<float> kernels = parameters[..KernelParameters], bias = parameters.Slice(KernelParameters, _table.Outputs);
         int inSize = InputShape.Size, outSize = OutputShape.Size;
-        if (IsDense)
+        if (ComputedAsDense)
+        {
             DenseKernels.Forward(input[..(batch * inSize)], kernels, bias, output[..(batch * outSize)], batch, Activation);
+        }
         else if (UsesMapLanes)
         {
             Span<float> transposed = scratch[..TransposedSize], block = scratch[TransposedSize..];
@@ -131,9 +135,13 @@ internal sealed class ConvolutionLayer : Layer
             }
         }
         else
+        {
             for (int b = 0; b < batch; b++)
+            {
                 ConvolutionKernels.Correlate(input.Slice(b * inSize, inSize), InputShape.Height, InputShape.Width, kernels, _kernelSize, bias, _forward,
                     output.Slice(b * outSize, outSize), Activation);
+            }
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -144,7 +152,7 @@ internal sealed class ConvolutionLayer : Layer
         ActivationKernels.Backward(Activation!.Value, output[..(batch * outSize)], outputGradient[..(batch * outSize)]);
         ReadOnlySpan<float> kernels = parameters[..KernelParameters];
         Span<float> kernelGradient = parameterGradient[..KernelParameters], biasGradient = parameterGradient.Slice(KernelParameters, _table.Outputs);
-        if (IsDense)
+        if (ComputedAsDense)
         {
             // C5: its 120 kernels are the rows of a 120×400 matrix over the 400 S4 outputs.
             ReadOnlySpan<float> gradients = outputGradient[..(batch * outSize)];
@@ -174,7 +182,10 @@ internal sealed class ConvolutionLayer : Layer
                     biasGradient[t] += TensorPrimitives.Sum(gradient.Slice(t * OutputShape.Plane, OutputShape.Plane));
             }
             else
+            {
                 ConvolutionKernels.AccumulateGradients(image, InputShape.Height, InputShape.Width, gradient, _kernelSize, _forward, kernelGradient, biasGradient);
+            }
+
             if (!inputGradient.IsEmpty)
             {
                 // dL/dx = (zero-padded dL/da) ⋆ rot180(kernels), summed over the output maps each input feeds.
@@ -190,18 +201,32 @@ internal sealed class ConvolutionLayer : Layer
     {
         int k = _kernelSize, ih = InputShape.Height, iw = InputShape.Width, oh = OutputShape.Height, ow = OutputShape.Width;
         for (int b = 0; b < batch; b++)
+        {
             for (int o = 0; o < _table.Outputs; o++)
+            {
                 for (int y = 0; y < oh; y++)
+                {
                     for (int x = 0; x < ow; x++)
                     {
                         double sum = parameters[KernelParameters + o];
                         for (int c = _table.FirstConnection(o); c < _table.FirstConnection(o) + _table.FanIn(o); c++)
+                        {
                             for (int ky = 0; ky < k; ky++)
+                            {
                                 for (int kx = 0; kx < k; kx++)
+                                {
                                     sum += parameters[(c * Taps) + (ky * k) + kx]
                                         * input[(((b * InputShape.Channels) + _table.InputOfConnection[c]) * ih * iw) + ((y + ky) * iw) + x + kx];
+                                }
+                            }
+                        }
+
                         output[(((b * _table.Outputs) + o) * oh * ow) + (y * ow) + x] = sum;
                     }
+                }
+            }
+        }
+
         ActivateReference(output[..(batch * OutputShape.Size)]);
     }
 
@@ -212,20 +237,30 @@ internal sealed class ConvolutionLayer : Layer
         int k = _kernelSize, ih = InputShape.Height, iw = InputShape.Width, oh = OutputShape.Height, ow = OutputShape.Width;
         inputGradient[..(batch * InputShape.Size)].Clear();
         for (int b = 0; b < batch; b++)
+        {
             for (int o = 0; o < _table.Outputs; o++)
+            {
                 for (int y = 0; y < oh; y++)
+                {
                     for (int x = 0; x < ow; x++)
                     {
                         double d = g[(((b * _table.Outputs) + o) * oh * ow) + (y * ow) + x];
                         parameterGradient[KernelParameters + o] += d;
                         for (int c = _table.FirstConnection(o); c < _table.FirstConnection(o) + _table.FanIn(o); c++)
+                        {
                             for (int ky = 0; ky < k; ky++)
+                            {
                                 for (int kx = 0; kx < k; kx++)
                                 {
                                     int at = (((b * InputShape.Channels) + _table.InputOfConnection[c]) * ih * iw) + ((y + ky) * iw) + x + kx;
                                     parameterGradient[(c * Taps) + (ky * k) + kx] += d * input[at];
                                     inputGradient[at] += d * parameters[(c * Taps) + (ky * k) + kx];
                                 }
+                            }
+                        }
                     }
+                }
+            }
+        }
     }
 }

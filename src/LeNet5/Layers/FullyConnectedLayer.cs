@@ -55,6 +55,7 @@ internal sealed class FullyConnectedLayer : Layer
     public override void ForwardReference(ReadOnlySpan<double> parameters, ReadOnlySpan<double> input, Span<double> output, int batch)
     {
         for (int b = 0; b < batch; b++)
+        {
             for (int o = 0; o < Outputs; o++)
             {
                 double sum = parameters[WeightCount + o];
@@ -62,6 +63,8 @@ internal sealed class FullyConnectedLayer : Layer
                     sum += parameters[(o * Inputs) + i] * input[(b * Inputs) + i];
                 output[(b * Outputs) + o] = sum;
             }
+        }
+
         ActivateReference(output[..(batch * Outputs)]);
     }
 
@@ -71,6 +74,7 @@ internal sealed class FullyConnectedLayer : Layer
         double[] g = PreActivationGradientReference(output[..(batch * Outputs)], outputGradient[..(batch * Outputs)]);
         inputGradient[..(batch * Inputs)].Clear();
         for (int b = 0; b < batch; b++)
+        {
             for (int o = 0; o < Outputs; o++)
             {
                 double d = g[(b * Outputs) + o];
@@ -81,5 +85,6 @@ internal sealed class FullyConnectedLayer : Layer
                     inputGradient[(b * Inputs) + i] += d * parameters[(o * Inputs) + i];
                 }
             }
+        }
     }
 }

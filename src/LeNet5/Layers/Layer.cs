@@ -1,5 +1,5 @@
-using LeNet5.Data;
 using System.Numerics.Tensors;
+using LeNet5.Data;
 using LeNet5.Kernels;
 using LeNet5.Model;
 
@@ -98,16 +98,21 @@ internal abstract class Layer
     {
         var result = outputGradient.ToArray();
         if (Activation is { } activation)
+        {
             for (int i = 0; i < result.Length; i++)
                 result[i] *= ActivationKernels.ReferenceDerivative(activation, output[i]);
+        }
+
         return result;
     }
 
     protected void ActivateReference(Span<double> values)
     {
         if (Activation is { } activation)
+        {
             for (int i = 0; i < values.Length; i++)
                 values[i] = ActivationKernels.Reference(activation, values[i]);
+        }
     }
 
     protected static void FillUniform(Span<float> values, double limit, SeededRandom random)
@@ -116,12 +121,3 @@ internal abstract class Layer
             values[i] = (float)random.NextSymmetric(limit);
     }
 }
-
-/// <summary>
-/// A named tensor as stored in a weights file, and where it lives in the layer's packed parameters.
-/// </summary>
-/// <param name="Name">The safetensors name, e.g. <c>c3.weight</c>.</param>
-/// <param name="Shape">The shape in the file.</param>
-/// <param name="Offset">Start in the layer's parameters.</param>
-/// <param name="Length">Floats in the layer's parameters (less than the file's element count only for a packed partial table).</param>
-internal sealed record ParameterTensor(string Name, int[] Shape, int Offset, int Length);

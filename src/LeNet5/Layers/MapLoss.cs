@@ -60,8 +60,11 @@ internal sealed class MapLoss : ILossHead
     {
         int best = 0;
         for (int i = 1; i < output.Length; i++)
+        {
             if (output[i] < output[best])
                 best = i;
+        }
+
         return best;
     }
 }

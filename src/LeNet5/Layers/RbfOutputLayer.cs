@@ -1,6 +1,6 @@
-using LeNet5.Data;
-using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using LeNet5.Data;
 using LeNet5.Model;
 
 namespace LeNet5.Layers;
@@ -91,6 +91,7 @@ internal sealed class RbfOutputLayer : Layer
     public override void ForwardReference(ReadOnlySpan<double> parameters, ReadOnlySpan<double> input, Span<double> output, int batch)
     {
         for (int b = 0; b < batch; b++)
+        {
             for (int i = 0; i < Classes; i++)
             {
                 double sum = 0;
@@ -101,12 +102,14 @@ internal sealed class RbfOutputLayer : Layer
                 }
                 output[(b * Classes) + i] = sum;
             }
+        }
     }
 
     public override void BackwardReference(ReadOnlySpan<double> parameters, ReadOnlySpan<double> input, ReadOnlySpan<double> output,
         ReadOnlySpan<double> outputGradient, Span<double> inputGradient, Span<double> parameterGradient, int batch)
     {
         for (int b = 0; b < batch; b++)
+        {
             for (int j = 0; j < Inputs; j++)
             {
                 double sum = 0;
@@ -114,5 +117,6 @@ internal sealed class RbfOutputLayer : Layer
                     sum += 2 * (input[(b * Inputs) + j] - _prototypes[(i * Inputs) + j]) * outputGradient[(b * Classes) + i];
                 inputGradient[(b * Inputs) + j] = sum;
             }
+        }
     }
 }

@@ -1,6 +1,6 @@
-using LeNet5.Data;
-using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using LeNet5.Data;
 using LeNet5.Kernels;
 using LeNet5.Model;
 
@@ -78,14 +78,21 @@ internal sealed class SubsamplingLayer : Layer
     {
         int w = InputShape.Width, oh = OutputShape.Height, ow = OutputShape.Width;
         for (int b = 0; b < batch; b++)
+        {
             for (int m = 0; m < Maps; m++)
+            {
                 for (int y = 0; y < oh; y++)
+                {
                     for (int x = 0; x < ow; x++)
                     {
                         int at = (((b * Maps) + m) * InputShape.Plane) + (2 * y * w) + (2 * x);
                         double sum = input[at] + input[at + 1] + input[at + w] + input[at + w + 1];
                         output[(((b * Maps) + m) * OutputShape.Plane) + (y * ow) + x] = (parameters[m] * sum) + parameters[Maps + m];
                     }
+                }
+            }
+        }
+
         ActivateReference(output[..(batch * OutputShape.Size)]);
     }
 
@@ -95,8 +102,11 @@ internal sealed class SubsamplingLayer : Layer
         double[] g = PreActivationGradientReference(output[..(batch * OutputShape.Size)], outputGradient[..(batch * OutputShape.Size)]);
         int w = InputShape.Width, oh = OutputShape.Height, ow = OutputShape.Width;
         for (int b = 0; b < batch; b++)
+        {
             for (int m = 0; m < Maps; m++)
+            {
                 for (int y = 0; y < oh; y++)
+                {
                     for (int x = 0; x < ow; x++)
                     {
                         int at = (((b * Maps) + m) * InputShape.Plane) + (2 * y * w) + (2 * x);
@@ -105,5 +115,8 @@ internal sealed class SubsamplingLayer : Layer
                         parameterGradient[Maps + m] += d;
                         inputGradient[at] = inputGradient[at + 1] = inputGradient[at + w] = inputGradient[at + w + 1] = d * parameters[m];
                     }
+                }
+            }
+        }
     }
 }

@@ -181,10 +181,6 @@ public sealed partial class LeNet5Network
         }
     }
 
-    /// <summary>
-    /// The whole network in double precision through every layer's plain reference path: returns the summed
-    /// loss and fills the outputs, the parameter gradients and the input gradients. For tests: it allocates.
-    /// </summary>
     /// <summary>Every layer's outputs for a batch, by the double-precision reference forward passes.</summary>
     internal double[][] ReferenceActivations(ReadOnlySpan<double> parameters, ReadOnlySpan<double> inputs, int batch)
     {
@@ -198,6 +194,10 @@ public sealed partial class LeNet5Network
         return activations;
     }
 
+    /// <summary>
+    /// The whole network in double precision through every layer's plain reference path: returns the summed
+    /// loss and fills the outputs, the parameter gradients and the input gradients. For tests: it allocates.
+    /// </summary>
     internal double ReferenceLoss(ReadOnlySpan<double> parameters, ReadOnlySpan<double> inputs, ReadOnlySpan<int> labels,
         Span<double> outputs, Span<double> parameterGradient, Span<double> inputGradient)
     {
@@ -240,36 +240,38 @@ public sealed partial class LeNet5Network
     {
         ArgumentOutOfRangeException.ThrowIfNotEqual(labels.Length, batch, nameof(labels));
         for (int b = 0; b < batch; b++)
+        {
             if ((uint)labels[b] >= Classes)
                 throw new ArgumentOutOfRangeException(nameof(labels), labels[b], $"Label {b} is {labels[b]}; labels must be 0–{Classes - 1}.");
+        }
     }
 
+    /// <summary>
+    /// C1 → S2 → C3 → S4 → C5 → F6 → Output (Section II-B). The two architectures differ only in the subsampling
+    /// layers (trainable in Classic, parameter-free pooling in Modern), C3's table (Table I, or full), the activation
+    /// (Classic: always the scaled tanh) and the output (RBF units over fixed prototypes, or a dense 84→10 layer).
+    /// Shapes per image are (maps, height, width).
+    /// </summary>
     private static Layer[] BuildLayers(NetworkDefinition definition, float[] prototypes)
     {
-        var input = new TensorShape(1, InputSide, InputSide);
         const int KernelSize = 5;
-        if (definition.Architecture == Architecture.Classic)
-        {
-            var c1 = new ConvolutionLayer("C1", input, KernelSize, ConnectionTable.Full(1, 6), Activation.ScaledTanh);
-            var s2 = new SubsamplingLayer("S2", c1.OutputShape);
-            var c3 = new ConvolutionLayer("C3", s2.OutputShape, KernelSize, ConnectionTable.PaperC3, Activation.ScaledTanh);
-            var s4 = new SubsamplingLayer("S4", c3.OutputShape);
-            var c5 = new ConvolutionLayer("C5", s4.OutputShape, KernelSize, ConnectionTable.Full(16, 120), Activation.ScaledTanh);
-            var f6 = new FullyConnectedLayer("F6", c5.OutputShape.Size, 84, Activation.ScaledTanh);
-            var output = new RbfOutputLayer("Output", prototypes, f6.OutputShape.Size, Classes);
-            return [c1, s2, c3, s4, c5, f6, output];
-        }
-        else
-        {
-            Activation activation = definition.Activation;
-            var c1 = new ConvolutionLayer("C1", input, KernelSize, ConnectionTable.Full(1, 6), activation);
-            var s2 = new PoolingLayer("S2", c1.OutputShape, definition.Pooling);
-            var c3 = new ConvolutionLayer("C3", s2.OutputShape, KernelSize, ConnectionTable.Full(6, 16), activation);
-            var s4 = new PoolingLayer("S4", c3.OutputShape, definition.Pooling);
-            var c5 = new ConvolutionLayer("C5", s4.OutputShape, KernelSize, ConnectionTable.Full(16, 120), activation);
-            var f6 = new FullyConnectedLayer("F6", c5.OutputShape.Size, 84, activation);
-            var output = new FullyConnectedLayer("Output", f6.OutputShape.Size, Classes, activation: null);
-            return [c1, s2, c3, s4, c5, f6, output];
-        }
+        bool classic = definition.Architecture == Architecture.Classic;
+        Activation activation = definition.Activation;
+        var input = new TensorShape(1, InputSide, InputSide);                                                        // (1, 32, 32)
+        var c1 = new ConvolutionLayer("C1", input, KernelSize, ConnectionTable.Full(1, 6), activation);              // (6, 28, 28)
+        Layer s2 = Subsampling("S2", c1.OutputShape);                                                                // (6, 14, 14)
+        var c3 = new ConvolutionLayer("C3", s2.OutputShape, KernelSize,
+            classic ? ConnectionTable.PaperC3 : ConnectionTable.Full(6, 16), activation);                            // (16, 10, 10)
+        Layer s4 = Subsampling("S4", c3.OutputShape);                                                                // (16, 5, 5)
+        var c5 = new ConvolutionLayer("C5", s4.OutputShape, KernelSize, ConnectionTable.Full(16, 120), activation);  // (120, 1, 1)
+        var f6 = new FullyConnectedLayer("F6", c5.OutputShape.Size, 84, activation);                                 // (84)
+        Layer output = classic
+            ? new RbfOutputLayer("Output", prototypes, f6.OutputShape.Size, Classes)                                 // (10) penalties
+            : new FullyConnectedLayer("Output", f6.OutputShape.Size, Classes, activation: null);                     // (10) logits
+        return [c1, s2, c3, s4, c5, f6, output];
+
+        Layer Subsampling(string name, TensorShape shape) => classic
+            ? new SubsamplingLayer(name, shape)
+            : new PoolingLayer(name, shape, definition.Pooling);
     }
 }

@@ -120,8 +120,11 @@ public static class ModelFile
             Take(document, path, PrototypesName, [LeNet5Network.Classes, RbfPrototypes.Length]).CopyTo(network.Prototypes);
         }
         foreach (var tensor in document.Tensors)
+        {
             if (!expected.Contains(tensor.Name) && !(extraPrefix is not null && tensor.Name.StartsWith(extraPrefix, StringComparison.Ordinal)))
                 throw new SafeTensorsFormatException(path, tensor.Name, $"Unexpected tensor for a {definition.Architecture} network.");
+        }
+
         return network;
     }
 
@@ -154,8 +157,11 @@ public static class ModelFile
             throw new SafeTensorsFormatException(path, name, $"Shape is [{string.Join(',', tensor.Shape)}]; expected [{string.Join(',', shape)}].");
         ReadOnlySpan<float> data = tensor.Data.Span;
         for (int i = 0; i < data.Length; i++)
+        {
             if (!float.IsFinite(data[i]))
                 throw new SafeTensorsFormatException(path, name, $"Element {i} is {data[i].ToString(CultureInfo.InvariantCulture)}; weights must be finite.");
+        }
+
         return data;
     }
 

@@ -11,8 +11,11 @@ public class ActivationKernelTests
     {
         var data = new TheoryData<Activation, int>();
         foreach (var activation in Enum.GetValues<Activation>())
+        {
             foreach (int bits in TestUtil.Widths())
                 data.Add(activation, bits);
+        }
+
         return data;
     }
 
@@ -81,6 +84,7 @@ public class ActivationKernelTests
         TestUtil.WithWidth(bits, () =>
         {
             foreach (var activation in Enum.GetValues<Activation>())
+            {
                 for (int length = 1; length <= 40; length++)
                 {
                     float[] a = TestUtil.RandomFloats(random, length, 2);
@@ -88,6 +92,7 @@ public class ActivationKernelTests
                     ActivationKernels.AffineForward(activation, a, 0.75f, -0.25f);
                     TestUtil.AssertClose(expected, a, 1e-6, $"{activation} affine n={length} @{bits}");
                 }
+            }
         });
     }
 

@@ -155,8 +155,8 @@ public class ConvolutionKernelTests
         float[] bias = TestUtil.RandomFloats(random, 2);
         var (expected, _, _) = Reference(table, input, Side, Side, kernels, KernelSize, bias, new float[2 * OutputSide * OutputSide]);
         var output = new float[expected.Length];
-        ConvolutionKernels.Correlate<Vec1, ActivationKernels.IdentityOp>(input, Side, Side, kernels, KernelSize, bias, wiring, output);
-        TestUtil.AssertClose(expected, output, Tolerance, "Vec1");
+        ConvolutionKernels.Correlate<Vec32, ActivationKernels.IdentityOp>(input, Side, Side, kernels, KernelSize, bias, wiring, output);
+        TestUtil.AssertClose(expected, output, Tolerance, "Vec32");
         ConvolutionKernels.Correlate<Vec128, ActivationKernels.IdentityOp>(input, Side, Side, kernels, KernelSize, bias, wiring, output);
         TestUtil.AssertClose(expected, output, Tolerance, "Vec128");
         ConvolutionKernels.Correlate<Vec256, ActivationKernels.IdentityOp>(input, Side, Side, kernels, KernelSize, bias, wiring, output);
@@ -199,21 +199,30 @@ public class ConvolutionKernelTests
         {
             int i = table.InputOfConnection[c], o = table.OutputOfConnection[c];
             for (int y = 0; y < oh; y++)
+            {
                 for (int x = 0; x < ow; x++)
+                {
                     for (int ky = 0; ky < k; ky++)
+                    {
                         for (int kx = 0; kx < k; kx++)
                         {
                             double v = input[(i * inputHeight * inputWidth) + ((y + ky) * inputWidth) + x + kx];
                             output[(o * oh * ow) + (y * ow) + x] += kernels[(c * k * k) + (ky * k) + kx] * v;
                             kernelGradient[(c * k * k) + (ky * k) + kx] += gradient[(o * oh * ow) + (y * ow) + x] * v;
                         }
+                    }
+                }
+            }
         }
         for (int o = 0; o < table.Outputs; o++)
+        {
             for (int p = 0; p < oh * ow; p++)
             {
                 output[(o * oh * ow) + p] += bias[o];
                 biasGradient[o] += gradient[(o * oh * ow) + p];
             }
+        }
+
         return (output, kernelGradient, biasGradient);
     }
 }

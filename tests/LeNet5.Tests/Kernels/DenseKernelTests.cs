@@ -48,12 +48,14 @@ public class DenseKernelTests
                 var whole = new float[Batch * outputs];
                 DenseKernels.Forward(x, w, bias, whole, Batch, Activation.ScaledTanh);
                 for (int b = 0; b < Batch; b++)
+                {
                     for (int size = 1; size <= Batch - b; size += 4)
                     {
                         var part = new float[size * outputs];
                         DenseKernels.Forward(x.AsSpan(b * inputs, size * inputs), w, bias, part, size, Activation.ScaledTanh);
                         Assert.True(part.AsSpan(0, outputs).SequenceEqual(whole.AsSpan(b * outputs, outputs)), $"image {b} in a batch of {size}, K={inputs} @{bits}");
                     }
+                }
             }
         });
     }
@@ -72,6 +74,7 @@ public class DenseKernelTests
         var dw = dwStart.Select(v => (double)v).ToArray();
         var db = dbStart.Select(v => (double)v).ToArray();
         for (int b = 0; b < batch; b++)
+        {
             for (int o = 0; o < outputs; o++)
             {
                 double sum = bias[o];
@@ -84,6 +87,7 @@ public class DenseKernelTests
                 y[(b * outputs) + o] = sum;
                 db[o] += dy[(b * outputs) + o];
             }
+        }
 
         // Guard floats past the end: a kernel that writes beyond its output fails the check below.
         const float Guard = 12345f;
