@@ -84,24 +84,6 @@ internal static class ActivationKernels
         }
     }
 
-    /// <summary>Scalar, double-precision f(a): the reference path.</summary>
-    public static double Reference(Activation activation, double a) => activation switch
-    {
-        Activation.ScaledTanh => SquashAmplitude * Math.Tanh(SquashSlope * a),
-        Activation.Tanh => Math.Tanh(a),
-        Activation.ReLU => Math.Max(a, 0),
-        _ => throw new ArgumentOutOfRangeException(nameof(activation), activation, null),
-    };
-
-    /// <summary>Scalar, double-precision f'(a) from y = f(a): the reference path.</summary>
-    public static double ReferenceDerivative(Activation activation, double y) => activation switch
-    {
-        Activation.ScaledTanh => (double)SquashSlope / SquashAmplitude * (((double)SquashAmplitude * SquashAmplitude) - (y * y)),
-        Activation.Tanh => 1 - (y * y),
-        Activation.ReLU => y > 0 ? 1 : 0,
-        _ => throw new ArgumentOutOfRangeException(nameof(activation), activation, null),
-    };
-
     internal static void Apply<TOp>(ReadOnlySpan<float> outputs, Span<float> gradient) where TOp : struct, IDerivativeProduct
     {
         switch (Simd.WidthFor(gradient.Length))

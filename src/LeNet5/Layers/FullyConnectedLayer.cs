@@ -51,40 +51,4 @@ internal sealed class FullyConnectedLayer : Layer
         if (!inputGradient.IsEmpty)
             DenseKernels.InputGradient(weights, gradient, inputGradient[..(batch * Inputs)], batch, Inputs);
     }
-
-    public override void ForwardReference(ReadOnlySpan<double> parameters, ReadOnlySpan<double> input, Span<double> output, int batch)
-    {
-        for (int b = 0; b < batch; b++)
-        {
-            for (int o = 0; o < Outputs; o++)
-            {
-                double sum = parameters[WeightCount + o];
-                for (int i = 0; i < Inputs; i++)
-                    sum += parameters[(o * Inputs) + i] * input[(b * Inputs) + i];
-                output[(b * Outputs) + o] = sum;
-            }
-        }
-
-        ActivateReference(output[..(batch * Outputs)]);
-    }
-
-    public override void BackwardReference(ReadOnlySpan<double> parameters, ReadOnlySpan<double> input, ReadOnlySpan<double> output,
-        ReadOnlySpan<double> outputGradient, Span<double> inputGradient, Span<double> parameterGradient, int batch)
-    {
-        double[] g = PreActivationGradientReference(output[..(batch * Outputs)], outputGradient[..(batch * Outputs)]);
-        inputGradient[..(batch * Inputs)].Clear();
-        for (int b = 0; b < batch; b++)
-        {
-            for (int o = 0; o < Outputs; o++)
-            {
-                double d = g[(b * Outputs) + o];
-                parameterGradient[WeightCount + o] += d;
-                for (int i = 0; i < Inputs; i++)
-                {
-                    parameterGradient[(o * Inputs) + i] += d * input[(b * Inputs) + i];
-                    inputGradient[(b * Inputs) + i] += d * parameters[(o * Inputs) + i];
-                }
-            }
-        }
-    }
 }

@@ -6,9 +6,6 @@ internal interface ILossHead
     /// <summary>The loss of one sample; writes dE/d(output) into <paramref name="gradient"/>.</summary>
     float Loss(ReadOnlySpan<float> output, int label, Span<float> gradient);
 
-    /// <summary>The same in double precision, computed independently: the reference path.</summary>
-    double LossReference(ReadOnlySpan<double> output, int label, Span<double> gradient);
-
     /// <summary>
     /// The diagonal Gauss-Newton curvature of the loss with respect to the outputs, for the stochastic
     /// diagonal Levenberg-Marquardt estimate (paper, Appendix C).

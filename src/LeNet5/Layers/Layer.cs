@@ -9,8 +9,8 @@ namespace LeNet5.Layers;
 /// One layer of the network, batch-major: a batch of B images is B consecutive blocks of
 /// <see cref="InputShape"/> in, B blocks of <see cref="OutputShape"/> out. A layer owns no buffers: its
 /// parameters, activations, gradients and scratch are spans carved by the network and its workspace.
-/// Each layer has an optimised float path and a plain double-precision reference path that tests hold
-/// it to and check against finite differences.
+/// Each layer's optimised float path is held by the tests to a plain double-precision reference
+/// (tests/LeNet5.Tests/Reference), which is itself checked against finite differences.
 /// </summary>
 internal abstract class Layer
 {
@@ -81,38 +81,6 @@ internal abstract class Layer
         TensorPrimitives.Multiply(parameters[..ParameterCount], parameters[..ParameterCount], squaredParameters);
         TensorPrimitives.Multiply(input[..inputs], input[..inputs], squaredInput);
         Backward(squaredParameters, squaredInput, output, outputCurvature, inputCurvature, parameterCurvature, batch, scratch[(ParameterCount + inputs)..]);
-    }
-
-    /// <summary>The reference forward pass in double precision, activation included.</summary>
-    public abstract void ForwardReference(ReadOnlySpan<double> parameters, ReadOnlySpan<double> input, Span<double> output, int batch);
-
-    /// <summary>
-    /// The reference backward pass: from dL/d(output) (after the activation), adds into
-    /// <paramref name="parameterGradient"/> and writes <paramref name="inputGradient"/>.
-    /// </summary>
-    public abstract void BackwardReference(ReadOnlySpan<double> parameters, ReadOnlySpan<double> input, ReadOnlySpan<double> output,
-        ReadOnlySpan<double> outputGradient, Span<double> inputGradient, Span<double> parameterGradient, int batch);
-
-    /// <summary>dL/d(pre-activation) from dL/d(output) and the stored outputs, in double.</summary>
-    protected double[] PreActivationGradientReference(ReadOnlySpan<double> output, ReadOnlySpan<double> outputGradient)
-    {
-        var result = outputGradient.ToArray();
-        if (Activation is { } activation)
-        {
-            for (int i = 0; i < result.Length; i++)
-                result[i] *= ActivationKernels.ReferenceDerivative(activation, output[i]);
-        }
-
-        return result;
-    }
-
-    protected void ActivateReference(Span<double> values)
-    {
-        if (Activation is { } activation)
-        {
-            for (int i = 0; i < values.Length; i++)
-                values[i] = ActivationKernels.Reference(activation, values[i]);
-        }
     }
 
     protected static void FillUniform(Span<float> values, double limit, SeededRandom random)

@@ -35,16 +35,6 @@ internal sealed class MapLoss : ILossHead
         return (float)(output[label] + shift + Math.Log(total));
     }
 
-    public double LossReference(ReadOnlySpan<double> output, int label, Span<double> gradient)
-    {
-        double denominator = Math.Exp(-J);
-        for (int i = 0; i < output.Length; i++)
-            denominator += Math.Exp(-output[i]);
-        for (int i = 0; i < output.Length; i++)
-            gradient[i] = (i == label ? 1 : 0) - (Math.Exp(-output[i]) / denominator);
-        return output[label] + Math.Log(denominator);
-    }
-
     /// <summary>
     /// Keeps the correct class's penalty, with weight 1, and drops the log-sum-exp term, as Appendix C does:
     /// E ≈ y_D, whose curvature in F6's outputs is 2 each (the RBF layer turns the weight into that).

@@ -16,16 +16,6 @@ internal sealed class SoftmaxCrossEntropyLoss : ILossHead
         return (float)(max + Math.Log(total) - output[label]);
     }
 
-    public double LossReference(ReadOnlySpan<double> output, int label, Span<double> gradient)
-    {
-        double total = 0;
-        for (int i = 0; i < output.Length; i++)
-            total += Math.Exp(output[i]);
-        for (int i = 0; i < output.Length; i++)
-            gradient[i] = (Math.Exp(output[i]) / total) - (i == label ? 1 : 0);
-        return Math.Log(total) - output[label];
-    }
-
     /// <summary>d²E/dz_i² = p_i·(1 − p_i), the diagonal of the softmax cross-entropy Hessian (which is its own Gauss-Newton matrix).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Curvature(ReadOnlySpan<float> output, int label, Span<float> curvature)

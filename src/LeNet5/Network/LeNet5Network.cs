@@ -181,48 +181,6 @@ public sealed partial class LeNet5Network
         }
     }
 
-    /// <summary>Every layer's outputs for a batch, by the double-precision reference forward passes.</summary>
-    internal double[][] ReferenceActivations(ReadOnlySpan<double> parameters, ReadOnlySpan<double> inputs, int batch)
-    {
-        var activations = new double[_layers.Length][];
-        for (int l = 0; l < _layers.Length; l++)
-        {
-            activations[l] = new double[batch * _layers[l].OutputShape.Size];
-            ReadOnlySpan<double> input = l == 0 ? inputs : activations[l - 1];
-            _layers[l].ForwardReference(parameters.Slice(_parameterOffsets[l], _layers[l].ParameterCount), input, activations[l], batch);
-        }
-        return activations;
-    }
-
-    /// <summary>
-    /// The whole network in double precision through every layer's plain reference path: returns the summed
-    /// loss and fills the outputs, the parameter gradients and the input gradients. For tests: it allocates.
-    /// </summary>
-    internal double ReferenceLoss(ReadOnlySpan<double> parameters, ReadOnlySpan<double> inputs, ReadOnlySpan<int> labels,
-        Span<double> outputs, Span<double> parameterGradient, Span<double> inputGradient)
-    {
-        int batch = labels.Length;
-        double[][] activations = ReferenceActivations(parameters, inputs, batch);
-        double[] last = activations[^1];
-        last.CopyTo(outputs);
-        var gradient = new double[last.Length];
-        double loss = 0;
-        for (int b = 0; b < batch; b++)
-            loss += _loss.LossReference(last.AsSpan(b * Classes, Classes), labels[b], gradient.AsSpan(b * Classes, Classes));
-
-        parameterGradient.Clear();
-        for (int l = _layers.Length - 1; l >= 0; l--)
-        {
-            double[] inputGradientOfLayer = l > 0 ? new double[batch * _layers[l].InputShape.Size] : [];
-            Span<double> target = l > 0 ? inputGradientOfLayer : inputGradient;
-            ReadOnlySpan<double> input = l == 0 ? inputs : activations[l - 1];
-            _layers[l].BackwardReference(parameters.Slice(_parameterOffsets[l], _layers[l].ParameterCount), input, activations[l], gradient,
-                target, parameterGradient.Slice(_parameterOffsets[l], _layers[l].ParameterCount), batch);
-            gradient = inputGradientOfLayer;
-        }
-        return loss;
-    }
-
     private int CheckBatch(NetworkWorkspace workspace, ReadOnlySpan<float> inputs)
     {
         ArgumentNullException.ThrowIfNull(workspace);

@@ -40,7 +40,7 @@ public class ConvolutionKernelTests
                     TestUtil.AssertClose(expectedOutput, output, Tolerance, $"correlate k={kernelSize} w={outputWidth} @{bits}");
                     var activated = new float[expectedOutput.Length];
                     ConvolutionKernels.Correlate(input, inputHeight, inputWidth, kernels, kernelSize, bias, wiring, activated, Activation.ScaledTanh);
-                    TestUtil.AssertClose(expectedOutput.Select(v => ActivationKernels.Reference(Activation.ScaledTanh, v)).ToArray(), activated, Tolerance,
+                    TestUtil.AssertClose(expectedOutput.Select(v => ReferenceActivation.Forward(Activation.ScaledTanh, v)).ToArray(), activated, Tolerance,
                         $"squashed correlate k={kernelSize} w={outputWidth} @{bits}");
 
                     var kernelGradient = new float[kernels.Length];

@@ -99,7 +99,7 @@ public class DenseKernelTests
         // The activation applied in registers: the squash of the same sums.
         var squashed = new float[batch * outputs];
         DenseKernels.Forward(x, w, bias, squashed, batch, Activation.ScaledTanh);
-        TestUtil.AssertClose(y.Select(v => ActivationKernels.Reference(Activation.ScaledTanh, v)).ToArray(), squashed, Tolerance * inputs, $"squashed forward {what}");
+        TestUtil.AssertClose(y.Select(v => ReferenceActivation.Forward(Activation.ScaledTanh, v)).ToArray(), squashed, Tolerance * inputs, $"squashed forward {what}");
 
         var actualDx = Enumerable.Repeat(Guard, (batch * inputs) + 40).ToArray();
         DenseKernels.InputGradient(w, dy, actualDx.AsSpan(0, batch * inputs), batch, inputs);
