@@ -122,8 +122,11 @@ internal static class Cli
         return Failure;
     }
 
+    /// <summary>The option that names the data folder; the library's messages are told it rather than knowing it.</summary>
+    public const string DataOptionName = "--data";
+
     /// <summary>--data DIR.</summary>
-    public static Option<string?> DataOption() => new("--data")
+    public static Option<string?> DataOption() => new(DataOptionName)
     {
         Description = $"The folder holding the four MNIST files (default: ${DataDirectory.EnvironmentVariable}, else a per-user cache folder).",
     };

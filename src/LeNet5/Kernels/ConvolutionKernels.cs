@@ -1,6 +1,5 @@
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
-using LeNet5.Model;
 
 namespace LeNet5.Kernels;
 
@@ -19,24 +18,11 @@ namespace LeNet5.Kernels;
 internal static class ConvolutionKernels
 {
     /// <summary>
-    /// output[t] = f(bias[t] + Σ_{(s,k) wired to t} input[s] ⋆ kernels[k]), f the activation (none when null), applied
+    /// output[t] = f(bias[t] + Σ_{(s,k) wired to t} input[s] ⋆ kernels[k]), f the activation <typeparamref name="TAct"/>, applied
     /// to each map as soon as it is finished, while it is in L1.
     /// input (sources, ih, iw), kernels (n, K, K), bias (targets) or empty for zero -> output (targets, ih−K+1, iw−K+1).
     /// </summary>
-    public static void Correlate(ReadOnlySpan<float> input, int inputHeight, int inputWidth, ReadOnlySpan<float> kernels, int kernelSize,
-        ReadOnlySpan<float> bias, MapWiring wiring, Span<float> output, Activation? activation = null)
-    {
-        switch (activation)
-        {
-            case null: Correlate<ActivationKernels.IdentityOp>(input, inputHeight, inputWidth, kernels, kernelSize, bias, wiring, output); break;
-            case Activation.ScaledTanh: Correlate<ActivationKernels.ScaledTanhOp>(input, inputHeight, inputWidth, kernels, kernelSize, bias, wiring, output); break;
-            case Activation.Tanh: Correlate<ActivationKernels.TanhOp>(input, inputHeight, inputWidth, kernels, kernelSize, bias, wiring, output); break;
-            case Activation.ReLU: Correlate<ActivationKernels.ReLUOp>(input, inputHeight, inputWidth, kernels, kernelSize, bias, wiring, output); break;
-            default: throw new ArgumentOutOfRangeException(nameof(activation), activation, null);
-        }
-    }
-
-    private static void Correlate<TAct>(ReadOnlySpan<float> input, int inputHeight, int inputWidth, ReadOnlySpan<float> kernels, int kernelSize,
+    public static void Correlate<TAct>(ReadOnlySpan<float> input, int inputHeight, int inputWidth, ReadOnlySpan<float> kernels, int kernelSize,
         ReadOnlySpan<float> bias, MapWiring wiring, Span<float> output)
         where TAct : struct, ActivationKernels.IActivationOp
     {
@@ -49,7 +35,12 @@ internal static class ConvolutionKernels
         }
     }
 
-    /// <inheritdoc cref="Correlate(ReadOnlySpan{float}, int, int, ReadOnlySpan{float}, int, ReadOnlySpan{float}, MapWiring, Span{float}, Activation?)"/>
+    /// <summary>The same with no activation: the input-gradient correlation.</summary>
+    public static void Correlate(ReadOnlySpan<float> input, int inputHeight, int inputWidth, ReadOnlySpan<float> kernels, int kernelSize,
+        ReadOnlySpan<float> bias, MapWiring wiring, Span<float> output)
+        => Correlate<ActivationKernels.IdentityOp>(input, inputHeight, inputWidth, kernels, kernelSize, bias, wiring, output);
+
+    /// <inheritdoc cref="Correlate{TAct}(ReadOnlySpan{float}, int, int, ReadOnlySpan{float}, int, ReadOnlySpan{float}, MapWiring, Span{float})"/>
     [SkipLocalsInit, MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static void Correlate<TVec, TAct>(ReadOnlySpan<float> input, int inputHeight, int inputWidth, ReadOnlySpan<float> kernels, int kernelSize,
         ReadOnlySpan<float> bias, MapWiring wiring, Span<float> output)

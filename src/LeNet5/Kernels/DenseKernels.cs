@@ -1,6 +1,5 @@
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
-using LeNet5.Model;
 
 namespace LeNet5.Kernels;
 
@@ -30,20 +29,12 @@ internal static class DenseKernels
     /// <summary>Outputs per forward block when fewer than three images remain: six chains hide the multiply-add latency.</summary>
     private const int RowOutputs = 6;
 
-    /// <summary>y (B, N) = f(x (B, K) · wᵀ + bias), w (N, K), bias (N), f the activation (none when null).</summary>
-    public static void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, Span<float> y, int batch, Activation? activation = null)
-    {
-        switch (activation)
-        {
-            case null: Forward<ActivationKernels.IdentityOp>(x, weights, bias, y, batch); break;
-            case Activation.ScaledTanh: Forward<ActivationKernels.ScaledTanhOp>(x, weights, bias, y, batch); break;
-            case Activation.Tanh: Forward<ActivationKernels.TanhOp>(x, weights, bias, y, batch); break;
-            case Activation.ReLU: Forward<ActivationKernels.ReLUOp>(x, weights, bias, y, batch); break;
-            default: throw new ArgumentOutOfRangeException(nameof(activation), activation, null);
-        }
-    }
+    /// <summary>y (B, N) = x (B, K) · wᵀ + bias, w (N, K), bias (N), with no activation.</summary>
+    public static void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, Span<float> y, int batch)
+        => Forward<ActivationKernels.IdentityOp>(x, weights, bias, y, batch);
 
-    private static void Forward<TAct>(ReadOnlySpan<float> x, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, Span<float> y, int batch)
+    /// <summary>y (B, N) = f(x (B, K) · wᵀ + bias), w (N, K), bias (N), f the activation <typeparamref name="TAct"/>.</summary>
+    public static void Forward<TAct>(ReadOnlySpan<float> x, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, Span<float> y, int batch)
         where TAct : struct, ActivationKernels.IActivationOp
     {
         switch (Simd.WidthFor(bias.Length == 0 ? 0 : weights.Length / bias.Length))
@@ -55,7 +46,7 @@ internal static class DenseKernels
         }
     }
 
-    /// <inheritdoc cref="Forward(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int, Activation?)"/>
+    /// <inheritdoc cref="Forward{TAct}(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int)"/>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static void Forward<TVec, TAct>(ReadOnlySpan<float> x, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, Span<float> y, int batch)
         where TVec : struct, ISimdVector<TVec>

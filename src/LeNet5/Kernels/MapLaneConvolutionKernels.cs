@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using LeNet5.Model;
 
 namespace LeNet5.Kernels;
 
@@ -24,17 +23,17 @@ internal static class MapLaneConvolutionKernels
     public static int PaddedTargets(int targets) => (targets + 15) / 16 * 16;
 
     /// <summary>
-    /// Where each packed kernel weight (one K×K kernel per connection of <paramref name="table"/>, connection by
-    /// connection) stands in the tap-major layout: computed once per layer, so that moving weights between the two
-    /// layouts is one indexed copy.
+    /// Where each packed kernel weight (one K×K kernel per connection, connection by connection, connection c joining
+    /// source map <paramref name="sourceOfConnection"/>[c] to target map <paramref name="targetOfConnection"/>[c]) stands in the
+    /// tap-major layout: computed once per layer, so that moving weights between the two layouts is one indexed copy.
     /// </summary>
-    public static int[] TransposedIndex(ConnectionTable table, int taps)
+    public static int[] TransposedIndex(int targets, ReadOnlySpan<int> targetOfConnection, ReadOnlySpan<int> sourceOfConnection, int taps)
     {
-        int padded = PaddedTargets(table.Outputs);
-        var index = new int[table.Connections * taps];
-        for (int c = 0; c < table.Connections; c++)
+        int padded = PaddedTargets(targets);
+        var index = new int[targetOfConnection.Length * taps];
+        for (int c = 0; c < targetOfConnection.Length; c++)
         {
-            int t = table.OutputOfConnection[c], s = table.InputOfConnection[c];
+            int t = targetOfConnection[c], s = sourceOfConnection[c];
             for (int tap = 0; tap < taps; tap++)
                 index[(c * taps) + tap] = (((s * taps) + tap) * padded) + t;
         }

@@ -29,10 +29,10 @@ internal sealed class ConvolutionLayer : Layer
             throw new ArgumentException($"{name}: the table has {table.Inputs} inputs but the input has {input.Channels} maps.");
         _table = table;
         _kernelSize = kernelSize;
-        _forward = MapWiring.Forward(table);
-        _transposed = MapWiring.Transposed(table);
+        _forward = TableWiring.Forward(table);
+        _transposed = TableWiring.Transposed(table);
         _prefix = name.ToLowerInvariant();
-        _transposedIndex = UsesMapLanes ? MapLaneConvolutionKernels.TransposedIndex(table, Taps) : [];
+        _transposedIndex = UsesMapLanes ? TableWiring.TransposedIndex(table, Taps) : [];
     }
 
     public ConnectionTable Table => _table;
@@ -120,7 +120,7 @@ internal sealed class ConvolutionLayer : Layer
         int inSize = InputShape.Size, outSize = OutputShape.Size;
         if (ComputedAsDense)
         {
-            DenseKernels.Forward(input[..(batch * inSize)], kernels, bias, output[..(batch * outSize)], batch, Activation);
+            ActivationDispatch.Dense(input[..(batch * inSize)], kernels, bias, output[..(batch * outSize)], batch, Activation);
         }
         else if (UsesMapLanes)
         {
@@ -131,14 +131,14 @@ internal sealed class ConvolutionLayer : Layer
                 Span<float> result = output.Slice(b * outSize, outSize);
                 MapLaneConvolutionKernels.Correlate(input.Slice(b * inSize, inSize), _table.Inputs, InputShape.Height, InputShape.Width, transposed, _kernelSize,
                     bias, result, block);
-                ActivationKernels.Forward(Activation!.Value, result);
+                ActivationDispatch.Forward(Activation!.Value, result);
             }
         }
         else
         {
             for (int b = 0; b < batch; b++)
             {
-                ConvolutionKernels.Correlate(input.Slice(b * inSize, inSize), InputShape.Height, InputShape.Width, kernels, _kernelSize, bias, _forward,
+                ActivationDispatch.Correlate(input.Slice(b * inSize, inSize), InputShape.Height, InputShape.Width, kernels, _kernelSize, bias, _forward,
                     output.Slice(b * outSize, outSize), Activation);
             }
         }
@@ -149,7 +149,7 @@ internal sealed class ConvolutionLayer : Layer
         Span<float> inputGradient, Span<float> parameterGradient, int batch, Span<float> scratch)
     {
         int inSize = InputShape.Size, outSize = OutputShape.Size;
-        ActivationKernels.Backward(Activation!.Value, output[..(batch * outSize)], outputGradient[..(batch * outSize)]);
+        ActivationDispatch.Backward(Activation!.Value, output[..(batch * outSize)], outputGradient[..(batch * outSize)]);
         ReadOnlySpan<float> kernels = parameters[..KernelParameters];
         Span<float> kernelGradient = parameterGradient[..KernelParameters], biasGradient = parameterGradient.Slice(KernelParameters, _table.Outputs);
         if (ComputedAsDense)

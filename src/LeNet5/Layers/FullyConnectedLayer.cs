@@ -36,14 +36,14 @@ internal sealed class FullyConnectedLayer : Layer
     public override void Forward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> output, int batch, Span<float> scratch)
     {
         ReadOnlySpan<float> weights = parameters[..WeightCount], bias = parameters.Slice(WeightCount, Outputs);
-        DenseKernels.Forward(input[..(batch * Inputs)], weights, bias, output[..(batch * Outputs)], batch, Activation);
+        ActivationDispatch.Dense(input[..(batch * Inputs)], weights, bias, output[..(batch * Outputs)], batch, Activation);
     }
 
     public override void Backward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, ReadOnlySpan<float> output, Span<float> outputGradient,
         Span<float> inputGradient, Span<float> parameterGradient, int batch, Span<float> scratch)
     {
         if (Activation is { } activation)
-            ActivationKernels.Backward(activation, output[..(batch * Outputs)], outputGradient[..(batch * Outputs)]);
+            ActivationDispatch.Backward(activation, output[..(batch * Outputs)], outputGradient[..(batch * Outputs)]);
         ReadOnlySpan<float> weights = parameters[..WeightCount];
         Span<float> weightGradient = parameterGradient[..WeightCount], biasGradient = parameterGradient.Slice(WeightCount, Outputs);
         ReadOnlySpan<float> gradient = outputGradient[..(batch * Outputs)];

@@ -12,6 +12,12 @@ internal interface ILossHead
     /// </summary>
     void Curvature(ReadOnlySpan<float> output, int label, Span<float> curvature);
 
+    /// <summary>
+    /// How much better the <paramref name="chosen"/> class's score was than the <paramref name="truth"/>'s: the
+    /// direction of the scores (smaller or larger is better) belongs to the loss.
+    /// </summary>
+    float Margin(float truth, float chosen);
+
     /// <summary>The predicted class.</summary>
     int Predict(ReadOnlySpan<float> output);
 }

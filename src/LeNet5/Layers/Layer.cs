@@ -1,6 +1,5 @@
 using System.Numerics.Tensors;
 using LeNet5.Data;
-using LeNet5.Kernels;
 using LeNet5.Model;
 
 namespace LeNet5.Layers;
@@ -75,7 +74,7 @@ internal abstract class Layer
     {
         int outputs = batch * OutputShape.Size, inputs = batch * InputShape.Size;
         if (Activation is { } activation)
-            ActivationKernels.Backward(activation, output[..outputs], outputCurvature[..outputs]);
+            ActivationDispatch.Backward(activation, output[..outputs], outputCurvature[..outputs]);
         Span<float> squaredParameters = scratch[..ParameterCount];
         Span<float> squaredInput = scratch.Slice(ParameterCount, inputs);
         TensorPrimitives.Multiply(parameters[..ParameterCount], parameters[..ParameterCount], squaredParameters);

@@ -45,6 +45,9 @@ internal sealed class MapLoss : ILossHead
         curvature[label] = 1f;
     }
 
+    /// <summary>Penalties: the smaller is the better, so a mistake's margin is y_true − y_chosen.</summary>
+    public float Margin(float truth, float chosen) => truth - chosen;
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int Predict(ReadOnlySpan<float> output)
     {

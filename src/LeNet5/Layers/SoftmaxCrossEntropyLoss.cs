@@ -40,6 +40,9 @@ internal sealed class SoftmaxCrossEntropyLoss : ILossHead
         return (max, total);
     }
 
+    /// <summary>Logits: the larger is the better, so a mistake's margin is z_chosen − z_true.</summary>
+    public float Margin(float truth, float chosen) => chosen - truth;
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int Predict(ReadOnlySpan<float> output)
     {

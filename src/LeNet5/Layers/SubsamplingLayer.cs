@@ -49,7 +49,7 @@ internal sealed class SubsamplingLayer : Layer
             Span<float> result = output.Slice(b * outSize, outSize);
             PoolingKernels.SumWindows(input.Slice(b * inSize, inSize), Maps, InputShape.Height, InputShape.Width, result);
             for (int m = 0; m < Maps; m++)
-                ActivationKernels.AffineForward(Model.Activation.ScaledTanh, result.Slice(m * plane, plane), parameters[m], parameters[Maps + m]);
+                ActivationDispatch.AffineForward(Model.Activation.ScaledTanh, result.Slice(m * plane, plane), parameters[m], parameters[Maps + m]);
         }
     }
 
@@ -58,7 +58,7 @@ internal sealed class SubsamplingLayer : Layer
         Span<float> inputGradient, Span<float> parameterGradient, int batch, Span<float> scratch)
     {
         int inSize = InputShape.Size, outSize = OutputShape.Size, plane = OutputShape.Plane;
-        ActivationKernels.Backward(Model.Activation.ScaledTanh, output[..(batch * outSize)], outputGradient[..(batch * outSize)]);
+        ActivationDispatch.Backward(Model.Activation.ScaledTanh, output[..(batch * outSize)], outputGradient[..(batch * outSize)]);
         Span<float> sums = scratch[..outSize];
         for (int b = 0; b < batch; b++)
         {

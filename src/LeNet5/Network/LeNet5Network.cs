@@ -13,14 +13,14 @@ namespace LeNet5.Network;
 /// </summary>
 public sealed partial class LeNet5Network
 {
-    /// <summary>Input height and width: 28×28 digits are centred in a 32×32 field (Section II-B).</summary>
-    public const int InputSide = 32;
+    /// <summary>Input height and width: 28×28 digits are centred in a 32×32 field (Section II-B). The same constant as <see cref="Preprocessing.InputSide"/>.</summary>
+    public const int InputSide = Preprocessing.InputSide;
 
-    /// <summary>Floats per input image.</summary>
-    public const int InputSize = InputSide * InputSide;
+    /// <summary>Floats per input image. The same constant as <see cref="Preprocessing.InputSize"/>.</summary>
+    public const int InputSize = Preprocessing.InputSize;
 
-    /// <summary>Number of classes (outputs per image).</summary>
-    public const int Classes = 10;
+    /// <summary>Number of classes (outputs per image). The same constant as <see cref="MnistDataset.ClassCount"/>.</summary>
+    public const int Classes = MnistDataset.ClassCount;
 
     /// <summary>
     /// Default j of the MAP loss (eq. 9). The paper gives no value; j only has to be small next to the

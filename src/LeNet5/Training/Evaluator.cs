@@ -30,7 +30,6 @@ public static class Evaluator
         var indices = new int[BatchSize];
         var confusion = new int[LeNet5Network.Classes, LeNet5Network.Classes];
         var mistakes = new List<Mistake>();
-        bool penalties = network.Definition.Architecture == Model.Architecture.Classic;
         for (int start = 0; start < count; start += BatchSize)
         {
             int batch = Math.Min(BatchSize, count - start);
@@ -45,7 +44,7 @@ public static class Evaluator
                 if (label != predicted)
                 {
                     float truth = scores[(b * LeNet5Network.Classes) + label], chosen = scores[(b * LeNet5Network.Classes) + predicted];
-                    mistakes.Add(new Mistake(start + b, label, predicted, penalties ? truth - chosen : chosen - truth));
+                    mistakes.Add(new Mistake(start + b, label, predicted, network.LossHead.Margin(truth, chosen)));
                 }
             }
             progress?.Report(start + batch);

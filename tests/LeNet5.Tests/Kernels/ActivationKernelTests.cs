@@ -1,4 +1,4 @@
-using LeNet5.Kernels;
+using LeNet5.Layers;
 using LeNet5.Model;
 
 namespace LeNet5.Tests.Kernels;
@@ -32,13 +32,13 @@ public class ActivationKernelTests
                 float[] gradient = TestUtil.RandomFloats(random, length);
                 var expectedY = a.Select(v => ReferenceActivation.Forward(activation, v)).ToArray();
                 var y = (float[])a.Clone();
-                ActivationKernels.Forward(activation, y);
+                ActivationDispatch.Forward(activation, y);
                 TestUtil.AssertClose(expectedY, y, 1e-6, $"{activation} forward n={length} @{bits}");
 
                 var expectedGradient = new double[length];
                 for (int i = 0; i < length; i++)
                     expectedGradient[i] = gradient[i] * ReferenceActivation.Derivative(activation, y[i]);
-                ActivationKernels.Backward(activation, y, gradient);
+                ActivationDispatch.Backward(activation, y, gradient);
                 TestUtil.AssertClose(expectedGradient, gradient, 1e-6, $"{activation} backward n={length} @{bits}");
             }
         });
@@ -54,7 +54,7 @@ public class ActivationKernelTests
         TestUtil.WithWidth(bits, () =>
         {
             var y = (float[])points.Clone();
-            ActivationKernels.Forward(Activation.Tanh, y);
+            ActivationDispatch.Forward(Activation.Tanh, y);
             for (int i = 0; i < points.Length; i++)
                 worst = Math.Max(worst, Math.Abs(y[i] - Math.Tanh(points[i])));
 
@@ -64,7 +64,7 @@ public class ActivationKernelTests
             foreach (var activation in Enum.GetValues<Activation>())
             {
                 var z = (float[])special.Clone();
-                ActivationKernels.Forward(activation, z);
+                ActivationDispatch.Forward(activation, z);
                 for (int i = 0; i < z.Length; i++)
                 {
                     bool expectNaN = float.IsNaN(special[i]) || (activation != Activation.ReLU && float.IsInfinity(special[i]));
@@ -89,7 +89,7 @@ public class ActivationKernelTests
                 {
                     float[] a = TestUtil.RandomFloats(random, length, 2);
                     var expected = a.Select(v => ReferenceActivation.Forward(activation, (0.75 * v) - 0.25)).ToArray();
-                    ActivationKernels.AffineForward(activation, a, 0.75f, -0.25f);
+                    ActivationDispatch.AffineForward(activation, a, 0.75f, -0.25f);
                     TestUtil.AssertClose(expected, a, 1e-6, $"{activation} affine n={length} @{bits}");
                 }
             }
