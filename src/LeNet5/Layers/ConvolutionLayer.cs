@@ -63,7 +63,7 @@ internal sealed class ConvolutionLayer : Layer
 
     public override IReadOnlyList<ParameterTensor> Tensors =>
     [
-        new($"{_prefix}.weight", [_table.Outputs, _table.Inputs, _kernelSize, _kernelSize], 0, KernelParameters),
+        new($"{_prefix}.weight", [_table.Outputs, _table.Inputs, _kernelSize, _kernelSize], 0, KernelParameters, _table),
         new($"{_prefix}.bias", [_table.Outputs], KernelParameters, _table.Outputs),
     ];
 
@@ -79,38 +79,6 @@ internal sealed class ConvolutionLayer : Layer
             FillUniform(parameters.Slice(_table.FirstConnection(o) * Taps, _table.FanIn(o) * Taps), limit, random);
             FillUniform(parameters.Slice(KernelParameters + o, 1), limit, random);
         }
-    }
-
-    /// <summary>Expands the packed kernels to the dense (out, in, K, K) layout, zeros where the table has no connection.</summary>
-    public void ExpandKernels(ReadOnlySpan<float> packed, Span<float> dense)
-    {
-        dense.Clear();
-        for (int c = 0; c < _table.Connections; c++)
-        {
-            int at = ((_table.OutputOfConnection[c] * _table.Inputs) + _table.InputOfConnection[c]) * Taps;
-            packed.Slice(c * Taps, Taps).CopyTo(dense.Slice(at, Taps));
-        }
-    }
-
-    /// <summary>
-    /// Packs dense (out, in, K, K) kernels; returns the first (output, input) pair outside the table whose
-    /// kernel is not all zeros, or null.
-    /// </summary>
-    public (int Output, int Input)? PackKernels(ReadOnlySpan<float> dense, Span<float> packed)
-    {
-        for (int o = 0; o < _table.Outputs; o++)
-        {
-            for (int i = 0; i < _table.Inputs; i++)
-            {
-                ReadOnlySpan<float> kernel = dense.Slice(((o * _table.Inputs) + i) * Taps, Taps);
-                int c = _table.ConnectionIndex(o, i);
-                if (c >= 0)
-                    kernel.CopyTo(packed.Slice(c * Taps, Taps));
-                else if (kernel.ContainsAnyExcept(0f))
-                    return (o, i);
-            }
-        }
-        return null;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

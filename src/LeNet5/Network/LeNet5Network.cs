@@ -46,6 +46,7 @@ public sealed partial class LeNet5Network
         for (int l = 0; l < _layers.Length; l++)
             _parameterOffsets[l + 1] = _parameterOffsets[l] + _layers[l].ParameterCount;
         _parameters = new float[_parameterOffsets[^1]];
+        ParameterLayout = _layers.SelectMany((layer, l) => layer.Tensors.Select(t => t with { Offset = _parameterOffsets[l] + t.Offset })).ToArray();
         Summary = new ModelSummary(definition, _layers.Select(l => l.Summary).ToArray());
     }
 
@@ -81,6 +82,12 @@ public sealed partial class LeNet5Network
     public Span<float> Prototypes => _prototypes;
 
     internal IReadOnlyList<Layer> Layers => _layers;
+
+    /// <summary>
+    /// Every named tensor of <see cref="Parameters"/> in file order, with its offset in it, its file shape and, for a
+    /// partial table, the table: the one layout every reader and writer of weights uses.
+    /// </summary>
+    internal IReadOnlyList<ParameterTensor> ParameterLayout { get; }
 
     internal ILossHead LossHead => _loss;
 
