@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using LeNet5.Kernels;
+using LeNet5.Layers;
 using LeNet5.Model;
 
 namespace LeNet5.Benchmarks;
@@ -13,8 +14,8 @@ namespace LeNet5.Benchmarks;
 public class KernelBenchmarks
 {
     private const int Batch = 64;
-    private readonly MapWiring _c1 = MapWiring.Forward(ConnectionTable.Full(1, 6));
-    private readonly MapWiring _c3Wiring = MapWiring.Transposed(ConnectionTable.PaperC3);
+    private readonly MapWiring _c1 = TableWiring.Forward(ConnectionTable.Full(1, 6));
+    private readonly MapWiring _c3Wiring = TableWiring.Transposed(ConnectionTable.PaperC3);
     private readonly float[] _image = Random(32 * 32);
     private readonly float[] _s2 = Random(6 * 14 * 14);
     private readonly float[] _c1Kernels = Random(6 * 25);
@@ -42,7 +43,7 @@ public class KernelBenchmarks
     public void Setup()
     {
         Simd.MaxBits = Bits;
-        MapLaneConvolutionKernels.Transpose(_c3Kernels, MapLaneConvolutionKernels.TransposedIndex(ConnectionTable.PaperC3, 25), _c3Transposed);
+        MapLaneConvolutionKernels.Transpose(_c3Kernels, TableWiring.TransposedIndex(ConnectionTable.PaperC3, 25), _c3Transposed);
     }
 
     [GlobalCleanup]
@@ -50,7 +51,7 @@ public class KernelBenchmarks
 
     /// <summary>C1, six maps sharing each input load, squashed.</summary>
     [Benchmark]
-    public void C1Forward() => ConvolutionKernels.Correlate(_image, 32, 32, _c1Kernels, 5, _bias.AsSpan(0, 6), _c1, _c1Out, Activation.ScaledTanh);
+    public void C1Forward() => ConvolutionKernels.Correlate<ActivationKernels.ScaledTanhOp>(_image, 32, 32, _c1Kernels, 5, _bias.AsSpan(0, 6), _c1, _c1Out);
 
     [Benchmark]
     public void C1KernelGradient() => ConvolutionKernels.AccumulateGradients(_image, 32, 32, _c1Out, 5, _c1, _c1KernelGradient, _bias.AsSpan(0, 6));
@@ -68,7 +69,7 @@ public class KernelBenchmarks
 
     /// <summary>C5 as a dense layer over 64 images: Y = X·Wᵀ + b, squashed.</summary>
     [Benchmark]
-    public void C5Forward() => DenseKernels.Forward(_s4, _c5Weights, _c5Bias, _c5Out, Batch, Activation.ScaledTanh);
+    public void C5Forward() => DenseKernels.Forward<ActivationKernels.ScaledTanhOp>(_s4, _c5Weights, _c5Bias, _c5Out, Batch);
 
     /// <summary>C5's backward over 64 images: dW += dYᵀ·X and dX = dY·W.</summary>
     [Benchmark]

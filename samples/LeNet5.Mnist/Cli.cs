@@ -122,8 +122,11 @@ internal static class Cli
         return Failure;
     }
 
+    /// <summary>The option that names the data folder; the library's messages are told it rather than knowing it.</summary>
+    public const string DataOptionName = "--data";
+
     /// <summary>--data DIR.</summary>
-    public static Option<string?> DataOption() => new("--data")
+    public static Option<string?> DataOption() => new(DataOptionName)
     {
         Description = $"The folder holding the four MNIST files (default: ${DataDirectory.EnvironmentVariable}, else a per-user cache folder).",
     };
@@ -160,9 +163,11 @@ internal static class Cli
         option.Validators.Add(result =>
         {
             if (ValueOrNull<int?>(result) is int value && (value < minimum || value > maximum))
+            {
                 result.AddError(maximum == int.MaxValue
                     ? $"{option.Name} must be {(minimum == 1 ? "a positive whole number" : $"at least {minimum}")}, not {value}."
                     : $"{option.Name} must be from {minimum} to {maximum}, not {value}.");
+            }
         });
         return option;
     }
@@ -231,8 +236,11 @@ internal static class Cli
             {
                 string text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
                 foreach (var (valueName, value) in values)
+                {
                     if (string.Equals(valueName, text, StringComparison.OrdinalIgnoreCase))
                         return value;
+                }
+
                 result.AddError($"{name} must be {string.Join(", ", values[..^1].Select(v => v.Name))} or {values[^1].Name}, not '{text}'.");
                 return null;
             },

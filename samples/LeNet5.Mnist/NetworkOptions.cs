@@ -29,7 +29,9 @@ internal sealed class NetworkOptions
             {
                 if (result.GetValue(Architecture) == Model.Architecture.Classic
                     && (result.GetValue(Activation) is not null || result.GetValue(Pooling) is not null))
+                {
                     result.AddError("--activation and --pooling choose the modern network's; the classic network is the paper's (add --arch modern).");
+                }
             }
             catch (InvalidOperationException)
             {

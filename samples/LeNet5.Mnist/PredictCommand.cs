@@ -34,8 +34,10 @@ internal static class PredictCommand
         pictures.Validators.Add(result =>
         {
             foreach (string path in result.GetValueOrDefault<string[]>() ?? [])
+            {
                 if (!File.Exists(path) && !Directory.Exists(path))
                     result.AddError($"--image {path}: no such file or folder.");
+            }
         });
         command.Validators.Add(result =>
         {

@@ -57,7 +57,7 @@ internal sealed class BenchImages : ILabeledImages
                 labels[i] = mnist.Label(i);
             return new BenchImages(images, labels, $"MNIST, the first {mnist.Count:N0} training images in {directory}", mnist.Count);
         }
-        return Generate(count, $"generated images (no MNIST training files in {directory}, {DataDirectory.Origin(dataDirectory)})");
+        return Generate(count, $"generated images (no MNIST training files in {directory}, {DataDirectory.Origin(dataDirectory, explicitSource: Cli.DataOptionName)})");
     }
 
     private static BenchImages Generate(int count, string source)
@@ -87,8 +87,10 @@ internal sealed class BenchImages : ILabeledImages
     public void CopyInputs(ReadOnlySpan<int> indices, Span<float> destination)
     {
         for (int i = 0; i < indices.Length; i++)
+        {
             _images.AsSpan(indices[i] % Distinct * LeNet5Network.InputSize, LeNet5Network.InputSize)
                 .CopyTo(destination.Slice(i * LeNet5Network.InputSize, LeNet5Network.InputSize));
+        }
     }
 
     /// <inheritdoc/>

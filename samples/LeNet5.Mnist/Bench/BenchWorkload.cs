@@ -26,8 +26,10 @@ internal sealed record BenchWorkload(bool Training, int Batch, int Threads)
         {
             all.Add(new BenchWorkload(training, 1, 1));
             foreach (int batch in new[] { 64, 256 })
+            {
                 foreach (int t in threads)
                     all.Add(new BenchWorkload(training, batch, t));
+            }
         }
         return all;
     }

@@ -9,7 +9,7 @@ internal static class DownloadCommand
 {
     public static Command Create()
     {
-        var data = new Option<string?>("--data")
+        var data = new Option<string?>(Cli.DataOptionName)
         {
             Description = $"The data folder (default: ${DataDirectory.EnvironmentVariable}, else the per-user cache)",
         };
@@ -25,7 +25,7 @@ internal static class DownloadCommand
         try
         {
             string directory = DataDirectory.Resolve(dataDir);
-            await error.WriteLineAsync($"Data folder: {directory} ({DataDirectory.Origin(dataDir)})").ConfigureAwait(false);
+            await error.WriteLineAsync($"Data folder: {directory} ({DataDirectory.Origin(dataDir, explicitSource: Cli.DataOptionName)})").ConfigureAwait(false);
 
             // Files already there are checked too: a damaged file is reported, not silently used or replaced.
             foreach (DatasetFile file in MnistFileSet.All)

@@ -24,7 +24,7 @@ internal static class MnistFiles
         }
 
         using HttpClient http = CreateHttpClient();
-        var downloader = new DatasetDownloader(http, MnistMirrors.Resolve());
+        var downloader = new DatasetDownloader(http, MnistMirrors.Resolve()) { FolderOption = Cli.DataOptionName };
         await downloader.EnsureAsync(MnistFileSet.All, directory, progress, cancellationToken).ConfigureAwait(false);
         return directory;
     }
@@ -34,8 +34,8 @@ internal static class MnistFiles
     {
         string directory = exception.Directory ?? DataDirectory.Resolve(dataDir);
         string missing = exception.MissingFiles.Count > 0 ? string.Join(", ", exception.MissingFiles) : "MNIST files";
-        return $"cannot get MNIST: {missing} missing from {directory} ({DataDirectory.Origin(dataDir)}) and every mirror failed (see above). "
-            + $"Copy the four files (raw or .gz) into that folder, or point --data or {DataDirectory.EnvironmentVariable} at a folder that holds them.";
+        return $"cannot get MNIST: {missing} missing from {directory} ({DataDirectory.Origin(dataDir, explicitSource: Cli.DataOptionName)}) and every mirror failed (see above). "
+            + $"Copy the four files (raw or .gz) into that folder, or point {Cli.DataOptionName} or {DataDirectory.EnvironmentVariable} at a folder that holds them.";
     }
 
     private static HttpClient CreateHttpClient()

@@ -45,7 +45,10 @@ internal static class MetricsFile
             string[] f = line.Split(',');
             if (f.Length != 6 || !int.TryParse(f[0], c, out int epoch) || !double.TryParse(f[1], c, out double loss)
                 || !float.TryParse(f[4], c, out float rate) || !double.TryParse(f[5], c, out double seconds))
+            {
                 return [];
+            }
+
             rows.Add(new EpochMetrics(epoch, loss, Parse(f[2]), Parse(f[3]), rate, seconds));
         }
         return rows;

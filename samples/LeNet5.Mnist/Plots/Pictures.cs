@@ -137,8 +137,11 @@ internal static class Pictures
         canvas.Restore();
         int largest = 0;
         for (int t = 0; t < Classes; t++)
+        {
             for (int p = 0; p < Classes; p++)
                 largest = Math.Max(largest, evaluation.Confusion[t, p]);
+        }
+
         double scale = Math.Log(1 + Math.Max(1, largest));
         for (int t = 0; t < Classes; t++)
         {

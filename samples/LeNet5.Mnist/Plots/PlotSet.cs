@@ -75,8 +75,11 @@ internal static class PlotSet
 
         bool classic = network.Definition.Architecture == Architecture.Classic;
         if (metrics is { Count: > 0 })
+        {
             Save(LearningCurveFile, LearningCurve.Render(metrics, classic ? "MAP" : "cross-entropy",
                 trainingImages > TrainingMetrics.TrainErrorImages ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"training error (%, first {TrainingMetrics.TrainErrorImages:N0} images)") : "training error (%)"));
+        }
+
         Save(ConfusionFile, Pictures.Confusion(evaluation));
         Save(KernelsFile, Pictures.C1Kernels(network));
         if (test.Count > FeatureMapsImage)

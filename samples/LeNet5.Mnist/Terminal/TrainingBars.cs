@@ -1,5 +1,5 @@
-using Spectre.Console;
 using LeNet5.Training;
+using Spectre.Console;
 
 namespace LeNet5.Mnist.Terminal;
 

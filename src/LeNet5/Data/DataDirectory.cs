@@ -1,7 +1,7 @@
 namespace LeNet5.Data;
 
 /// <summary>
-/// Where the data lives: the folder given explicitly (<c>--data DIR</c>), else the environment variable
+/// Where the data lives: the folder given explicitly (the command line's <c>--data DIR</c>, say), else the environment variable
 /// <c>LENET5_DATA</c>, else a per-user cache folder (<c>$XDG_CACHE_HOME/lenet5/mnist</c> or
 /// <c>~/.cache/lenet5/mnist</c>; <c>%LOCALAPPDATA%\lenet5\mnist</c> on Windows; <c>~/Library/Caches/lenet5/mnist</c>
 /// on macOS).
@@ -35,18 +35,25 @@ public static class DataDirectory
     /// <summary>Says where <see cref="Resolve(string?, Func{string, string?})"/> took the folder from.</summary>
     /// <param name="explicitDirectory">The folder the user named, or null.</param>
     /// <param name="environment">Returns an environment variable's value, or null; the process's when null.</param>
-    /// <returns>For example "from --data", "from LENET5_DATA" or "the per-user cache; neither --data nor LENET5_DATA is set".</returns>
-    public static string Origin(string? explicitDirectory, Func<string, string?>? environment = null)
+    /// <param name="explicitSource">
+    /// How the user names the folder, as the caller shows it: a command line passes its option, such as "--data".
+    /// </param>
+    /// <returns>
+    /// For example "from --data", "from LENET5_DATA" or "the per-user cache; neither --data nor LENET5_DATA is set"
+    /// (with <paramref name="explicitSource"/> "--data").
+    /// </returns>
+    public static string Origin(string? explicitDirectory, Func<string, string?>? environment = null, string explicitSource = "an explicit folder")
     {
+        ArgumentException.ThrowIfNullOrWhiteSpace(explicitSource);
         environment ??= Environment.GetEnvironmentVariable;
         if (!string.IsNullOrWhiteSpace(explicitDirectory))
         {
-            return "from --data";
+            return $"from {explicitSource}";
         }
 
         return !string.IsNullOrWhiteSpace(environment(EnvironmentVariable))
             ? $"from {EnvironmentVariable}"
-            : $"the per-user cache; neither --data nor {EnvironmentVariable} is set";
+            : $"the per-user cache; neither {explicitSource} nor {EnvironmentVariable} is set";
     }
 
     /// <summary>The per-user cache folder for MNIST.</summary>

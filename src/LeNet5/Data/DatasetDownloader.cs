@@ -60,6 +60,12 @@ public sealed class DatasetDownloader
     public TimeSpan StallTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
     /// <summary>
+    /// How the user names the data folder, as the caller shows it (a command line's option, such as "--data"), for the
+    /// advice in a <see cref="DatasetUnavailableException"/>; null to mention only <see cref="DataDirectory.EnvironmentVariable"/>.
+    /// </summary>
+    public string? FolderOption { get; init; }
+
+    /// <summary>
     /// Checks a local file against <paramref name="file"/>: decompresses it if it is gzipped (by its magic bytes) and
     /// compares the SHA-256 of the content; for gzip, the trailer's length must match too (no truncation, nothing after).
     /// </summary>
@@ -179,7 +185,7 @@ public sealed class DatasetDownloader
         return failures.Count == 0 ? Path.Combine(directory, file.CompressedName) : throw Unavailable(directory, [file], failures);
     }
 
-    private static DatasetUnavailableException Unavailable(string directory, IReadOnlyList<DatasetFile> missing, List<string> failures)
+    private DatasetUnavailableException Unavailable(string directory, IReadOnlyList<DatasetFile> missing, List<string> failures)
     {
         var message = new StringBuilder();
         message.Append(CultureInfo.InvariantCulture, $"Missing from {directory}: {string.Join(", ", missing.Select(f => f.CompressedName))} (each may also be there uncompressed, without .gz).");
@@ -192,7 +198,7 @@ public sealed class DatasetDownloader
         }
 
         message.AppendLine();
-        message.Append(CultureInfo.InvariantCulture, $"To supply them by hand, copy the files (raw or .gz) into {directory}, or point --data or {DataDirectory.EnvironmentVariable} at a folder that holds them.");
+        message.Append(CultureInfo.InvariantCulture, $"To supply them by hand, copy the files (raw or .gz) into {directory}, or point {(FolderOption is null ? "" : FolderOption + " or ")}{DataDirectory.EnvironmentVariable} at a folder that holds them.");
         return new DatasetUnavailableException(message.ToString(), directory, missing.Select(f => f.CompressedName).ToArray(), failures);
     }
 

@@ -1,11 +1,12 @@
 using System.Runtime.CompilerServices;
-using LeNet5.Model;
 
 namespace LeNet5.Kernels;
 
 /// <summary>
 /// Activations applied in place after a layer, and their backward step, which multiplies the gradient by
-/// f'(a) computed from the stored output y = f(a) (so the pre-activation never needs to be kept).
+/// f'(a) computed from the stored output y = f(a) (so the pre-activation never needs to be kept). Each activation is
+/// an operator struct (<see cref="IActivationOp"/>, <see cref="IDerivativeProduct"/>) the kernels are generic over;
+/// the model's <c>Activation</c> enum is mapped to them in one place, <c>Layers/ActivationDispatch.cs</c>.
 /// </summary>
 internal static class ActivationKernels
 {
@@ -14,21 +15,6 @@ internal static class ActivationKernels
 
     /// <summary>S of the squash f(a) = A·tanh(S·a) (paper, Appendix A).</summary>
     public const float SquashSlope = 2f / 3f;
-
-    /// <summary>values ← f(values), in one pass.</summary>
-    public static void Forward(Activation activation, Span<float> values) => AffineForward(activation, values, 1f, 0f);
-
-    /// <summary>values ← f(scale·values + shift), in one pass: the trainable subsampling's coefficient, bias and squash.</summary>
-    public static void AffineForward(Activation activation, Span<float> values, float scale, float shift)
-    {
-        switch (activation)
-        {
-            case Activation.ScaledTanh: AffineForward<ScaledTanhOp>(values, scale, shift); break;
-            case Activation.Tanh: AffineForward<TanhOp>(values, scale, shift); break;
-            case Activation.ReLU: AffineForward<ReLUOp>(values, scale, shift); break;
-            default: throw new ArgumentOutOfRangeException(nameof(activation), activation, null);
-        }
-    }
 
     /// <summary>
     /// values ← f(values) for a kernel's finished outputs, in L1 (nothing for <see cref="IdentityOp"/>). Not in registers
@@ -49,7 +35,7 @@ internal static class ActivationKernels
             case 16: AffineForward<TOp, Vec512>(values, scale, shift); break;
             case 8: AffineForward<TOp, Vec256>(values, scale, shift); break;
             case 4: AffineForward<TOp, Vec128>(values, scale, shift); break;
-            default: AffineForward<TOp, Vec1>(values, scale, shift); break;
+            default: AffineForward<TOp, Vec32>(values, scale, shift); break;
         }
     }
 
@@ -72,36 +58,7 @@ internal static class ActivationKernels
         TVec.Store(tail, ref v, last);
     }
 
-    /// <summary>gradient ← gradient · f'(a), where outputs holds y = f(a).</summary>
-    public static void Backward(Activation activation, ReadOnlySpan<float> outputs, Span<float> gradient)
-    {
-        switch (activation)
-        {
-            case Activation.ScaledTanh: Apply<SquashDerivative>(outputs, gradient); break;
-            case Activation.Tanh: Apply<TanhDerivative>(outputs, gradient); break;
-            case Activation.ReLU: Apply<ReLUDerivative>(outputs, gradient); break;
-            default: throw new ArgumentOutOfRangeException(nameof(activation), activation, null);
-        }
-    }
-
-    /// <summary>Scalar, double-precision f(a): the reference path.</summary>
-    public static double Reference(Activation activation, double a) => activation switch
-    {
-        Activation.ScaledTanh => SquashAmplitude * Math.Tanh(SquashSlope * a),
-        Activation.Tanh => Math.Tanh(a),
-        Activation.ReLU => Math.Max(a, 0),
-        _ => throw new ArgumentOutOfRangeException(nameof(activation), activation, null),
-    };
-
-    /// <summary>Scalar, double-precision f'(a) from y = f(a): the reference path.</summary>
-    public static double ReferenceDerivative(Activation activation, double y) => activation switch
-    {
-        Activation.ScaledTanh => (double)SquashSlope / SquashAmplitude * (((double)SquashAmplitude * SquashAmplitude) - (y * y)),
-        Activation.Tanh => 1 - (y * y),
-        Activation.ReLU => y > 0 ? 1 : 0,
-        _ => throw new ArgumentOutOfRangeException(nameof(activation), activation, null),
-    };
-
+    /// <summary>gradient ← TOp(outputs, gradient): gradient · f'(a), where outputs holds y = f(a).</summary>
     internal static void Apply<TOp>(ReadOnlySpan<float> outputs, Span<float> gradient) where TOp : struct, IDerivativeProduct
     {
         switch (Simd.WidthFor(gradient.Length))
@@ -109,7 +66,7 @@ internal static class ActivationKernels
             case 16: Apply<TOp, Vec512>(outputs, gradient); break;
             case 8: Apply<TOp, Vec256>(outputs, gradient); break;
             case 4: Apply<TOp, Vec128>(outputs, gradient); break;
-            default: Apply<TOp, Vec1>(outputs, gradient); break;
+            default: Apply<TOp, Vec32>(outputs, gradient); break;
         }
     }
 

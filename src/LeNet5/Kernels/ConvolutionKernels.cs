@@ -1,6 +1,5 @@
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
-using LeNet5.Model;
 
 namespace LeNet5.Kernels;
 
@@ -19,24 +18,11 @@ namespace LeNet5.Kernels;
 internal static class ConvolutionKernels
 {
     /// <summary>
-    /// output[t] = f(bias[t] + Σ_{(s,k) wired to t} input[s] ⋆ kernels[k]), f the activation (none when null), applied
+    /// output[t] = f(bias[t] + Σ_{(s,k) wired to t} input[s] ⋆ kernels[k]), f the activation <typeparamref name="TAct"/>, applied
     /// to each map as soon as it is finished, while it is in L1.
     /// input (sources, ih, iw), kernels (n, K, K), bias (targets) or empty for zero -> output (targets, ih−K+1, iw−K+1).
     /// </summary>
-    public static void Correlate(ReadOnlySpan<float> input, int inputHeight, int inputWidth, ReadOnlySpan<float> kernels, int kernelSize,
-        ReadOnlySpan<float> bias, MapWiring wiring, Span<float> output, Activation? activation = null)
-    {
-        switch (activation)
-        {
-            case null: Correlate<ActivationKernels.IdentityOp>(input, inputHeight, inputWidth, kernels, kernelSize, bias, wiring, output); break;
-            case Activation.ScaledTanh: Correlate<ActivationKernels.ScaledTanhOp>(input, inputHeight, inputWidth, kernels, kernelSize, bias, wiring, output); break;
-            case Activation.Tanh: Correlate<ActivationKernels.TanhOp>(input, inputHeight, inputWidth, kernels, kernelSize, bias, wiring, output); break;
-            case Activation.ReLU: Correlate<ActivationKernels.ReLUOp>(input, inputHeight, inputWidth, kernels, kernelSize, bias, wiring, output); break;
-            default: throw new ArgumentOutOfRangeException(nameof(activation), activation, null);
-        }
-    }
-
-    private static void Correlate<TAct>(ReadOnlySpan<float> input, int inputHeight, int inputWidth, ReadOnlySpan<float> kernels, int kernelSize,
+    public static void Correlate<TAct>(ReadOnlySpan<float> input, int inputHeight, int inputWidth, ReadOnlySpan<float> kernels, int kernelSize,
         ReadOnlySpan<float> bias, MapWiring wiring, Span<float> output)
         where TAct : struct, ActivationKernels.IActivationOp
     {
@@ -45,11 +31,16 @@ internal static class ConvolutionKernels
             case 16: Correlate<Vec512, TAct>(input, inputHeight, inputWidth, kernels, kernelSize, bias, wiring, output); break;
             case 8: Correlate<Vec256, TAct>(input, inputHeight, inputWidth, kernels, kernelSize, bias, wiring, output); break;
             case 4: Correlate<Vec128, TAct>(input, inputHeight, inputWidth, kernels, kernelSize, bias, wiring, output); break;
-            default: Correlate<Vec1, TAct>(input, inputHeight, inputWidth, kernels, kernelSize, bias, wiring, output); break;
+            default: Correlate<Vec32, TAct>(input, inputHeight, inputWidth, kernels, kernelSize, bias, wiring, output); break;
         }
     }
 
-    /// <inheritdoc cref="Correlate(ReadOnlySpan{float}, int, int, ReadOnlySpan{float}, int, ReadOnlySpan{float}, MapWiring, Span{float}, Activation?)"/>
+    /// <summary>The same with no activation: the input-gradient correlation.</summary>
+    public static void Correlate(ReadOnlySpan<float> input, int inputHeight, int inputWidth, ReadOnlySpan<float> kernels, int kernelSize,
+        ReadOnlySpan<float> bias, MapWiring wiring, Span<float> output)
+        => Correlate<ActivationKernels.IdentityOp>(input, inputHeight, inputWidth, kernels, kernelSize, bias, wiring, output);
+
+    /// <inheritdoc cref="Correlate{TAct}(ReadOnlySpan{float}, int, int, ReadOnlySpan{float}, int, ReadOnlySpan{float}, MapWiring, Span{float})"/>
     [SkipLocalsInit, MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static void Correlate<TVec, TAct>(ReadOnlySpan<float> input, int inputHeight, int inputWidth, ReadOnlySpan<float> kernels, int kernelSize,
         ReadOnlySpan<float> bias, MapWiring wiring, Span<float> output)
@@ -60,7 +51,7 @@ internal static class ConvolutionKernels
         int inputPlane = inputHeight * inputWidth, outputPlane = outputHeight * outputWidth, taps = kernelSize * kernelSize;
         int run = RunLength(inputHeight, inputWidth, kernelSize);
         CheckSizes(input.Length, wiring.Sources * inputPlane, output.Length, wiring.Targets * outputPlane, TVec.Count, run);
-        ReadOnlySpan<int> first = wiring.First, source = wiring.Source, kernelOf = wiring.Kernel;
+        ReadOnlySpan<int> first = wiring.TargetStarts, source = wiring.SourceMaps, kernelOf = wiring.KernelIndices;
         for (int k = 0; k < kernelOf.Length; k++)
             ArgumentOutOfRangeException.ThrowIfGreaterThan((kernelOf[k] + 1) * taps, kernels.Length, nameof(kernels));
         if (!bias.IsEmpty)
@@ -132,8 +123,8 @@ internal static class ConvolutionKernels
         int outputHeight = inputHeight - kernelSize + 1, outputWidth = inputWidth - kernelSize + 1;
         int inputPlane = inputHeight * inputWidth, outputPlane = outputHeight * outputWidth, taps = kernelSize * kernelSize;
         int run = RunLength(inputHeight, inputWidth, kernelSize), vectors = (run + TVec.Count - 1) / TVec.Count;
-        int entries = wiring.First[1] - wiring.First[0];
-        ReadOnlySpan<int> first = wiring.First, source = wiring.Source, kernelOf = wiring.Kernel;
+        int entries = wiring.TargetStarts[1] - wiring.TargetStarts[0];
+        ReadOnlySpan<int> first = wiring.TargetStarts, source = wiring.SourceMaps, kernelOf = wiring.KernelIndices;
 
         // Six maps in the input's row stride: 6 × 892 floats for C1.
         Span<float> wide = Group * run <= 8192 ? stackalloc float[Group * run] : new float[Group * run];
@@ -213,7 +204,7 @@ internal static class ConvolutionKernels
             case 16: AccumulateGradients<Vec512>(input, inputHeight, inputWidth, outputGradient, kernelSize, wiring, kernelGradient, biasGradient); break;
             case 8: AccumulateGradients<Vec256>(input, inputHeight, inputWidth, outputGradient, kernelSize, wiring, kernelGradient, biasGradient); break;
             case 4: AccumulateGradients<Vec128>(input, inputHeight, inputWidth, outputGradient, kernelSize, wiring, kernelGradient, biasGradient); break;
-            default: AccumulateGradients<Vec1>(input, inputHeight, inputWidth, outputGradient, kernelSize, wiring, kernelGradient, biasGradient); break;
+            default: AccumulateGradients<Vec32>(input, inputHeight, inputWidth, outputGradient, kernelSize, wiring, kernelGradient, biasGradient); break;
         }
     }
 
@@ -227,7 +218,7 @@ internal static class ConvolutionKernels
         int inputPlane = inputHeight * inputWidth, outputPlane = outputHeight * outputWidth, taps = kernelSize * kernelSize;
         int run = RunLength(inputHeight, inputWidth, kernelSize);
         CheckSizes(input.Length, wiring.Sources * inputPlane, outputGradient.Length, wiring.Targets * outputPlane, TVec.Count, run);
-        ReadOnlySpan<int> first = wiring.First, source = wiring.Source, kernelOf = wiring.Kernel;
+        ReadOnlySpan<int> first = wiring.TargetStarts, source = wiring.SourceMaps, kernelOf = wiring.KernelIndices;
         for (int k = 0; k < kernelOf.Length; k++)
             ArgumentOutOfRangeException.ThrowIfGreaterThan((kernelOf[k] + 1) * taps, kernelGradient.Length, nameof(kernelGradient));
 
@@ -311,8 +302,10 @@ internal static class ConvolutionKernels
         int taps = kernelSize * kernelSize;
         ArgumentOutOfRangeException.ThrowIfLessThan(rotated.Length, kernels.Length, nameof(rotated));
         for (int k = 0; k + taps <= kernels.Length; k += taps)
+        {
             for (int i = 0; i < taps; i++)
                 rotated[k + i] = kernels[k + taps - 1 - i];
+        }
     }
 
     /// <summary>Copies maps of size (h, w) into the centre of zeroed maps of size (h + 2·pad, w + 2·pad).</summary>
@@ -324,8 +317,10 @@ internal static class ConvolutionKernels
         ArgumentOutOfRangeException.ThrowIfLessThan(padded.Length, count * paddedPlane, nameof(padded));
         padded[..(count * paddedPlane)].Clear();
         for (int m = 0; m < count; m++)
+        {
             for (int y = 0; y < height; y++)
                 maps.Slice(((m * height) + y) * width, width).CopyTo(padded.Slice((m * paddedPlane) + ((y + pad) * paddedWidth) + pad, width));
+        }
     }
 
     private static void CheckSizes(int inputLength, int inputNeeded, int outputLength, int outputNeeded, int vectorWidth, int run)

@@ -1,6 +1,5 @@
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
-using LeNet5.Model;
 
 namespace LeNet5.Kernels;
 
@@ -30,20 +29,12 @@ internal static class DenseKernels
     /// <summary>Outputs per forward block when fewer than three images remain: six chains hide the multiply-add latency.</summary>
     private const int RowOutputs = 6;
 
-    /// <summary>y (B, N) = f(x (B, K) · wᵀ + bias), w (N, K), bias (N), f the activation (none when null).</summary>
-    public static void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, Span<float> y, int batch, Activation? activation = null)
-    {
-        switch (activation)
-        {
-            case null: Forward<ActivationKernels.IdentityOp>(x, weights, bias, y, batch); break;
-            case Activation.ScaledTanh: Forward<ActivationKernels.ScaledTanhOp>(x, weights, bias, y, batch); break;
-            case Activation.Tanh: Forward<ActivationKernels.TanhOp>(x, weights, bias, y, batch); break;
-            case Activation.ReLU: Forward<ActivationKernels.ReLUOp>(x, weights, bias, y, batch); break;
-            default: throw new ArgumentOutOfRangeException(nameof(activation), activation, null);
-        }
-    }
+    /// <summary>y (B, N) = x (B, K) · wᵀ + bias, w (N, K), bias (N), with no activation.</summary>
+    public static void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, Span<float> y, int batch)
+        => Forward<ActivationKernels.IdentityOp>(x, weights, bias, y, batch);
 
-    private static void Forward<TAct>(ReadOnlySpan<float> x, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, Span<float> y, int batch)
+    /// <summary>y (B, N) = f(x (B, K) · wᵀ + bias), w (N, K), bias (N), f the activation <typeparamref name="TAct"/>.</summary>
+    public static void Forward<TAct>(ReadOnlySpan<float> x, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, Span<float> y, int batch)
         where TAct : struct, ActivationKernels.IActivationOp
     {
         switch (Simd.WidthFor(bias.Length == 0 ? 0 : weights.Length / bias.Length))
@@ -51,11 +42,11 @@ internal static class DenseKernels
             case 16: Forward<Vec512, TAct>(x, weights, bias, y, batch); break;
             case 8: Forward<Vec256, TAct>(x, weights, bias, y, batch); break;
             case 4: Forward<Vec128, TAct>(x, weights, bias, y, batch); break;
-            default: Forward<Vec1, TAct>(x, weights, bias, y, batch); break;
+            default: Forward<Vec32, TAct>(x, weights, bias, y, batch); break;
         }
     }
 
-    /// <inheritdoc cref="Forward(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int, Activation?)"/>
+    /// <inheritdoc cref="Forward{TAct}(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int)"/>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static void Forward<TVec, TAct>(ReadOnlySpan<float> x, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, Span<float> y, int batch)
         where TVec : struct, ISimdVector<TVec>
@@ -70,11 +61,17 @@ internal static class DenseKernels
         int firstKept = (whole * TVec.Count) - (inputs - TVec.Count);
         int b = 0;
         for (; b + BlockRows <= batch; b += BlockRows)
+        {
             for (int n = 0; n < outputs; n += BlockRows)
                 ForwardBlock<TVec>(ref xRef, ref wRef, bias, y, b, n, Math.Min(BlockRows, outputs - n), inputs, outputs, whole, firstKept);
+        }
+
         for (; b < batch; b++)
+        {
             for (int n = 0; n < outputs; n += RowOutputs)
                 ForwardRow<TVec>(ref xRef, ref wRef, bias, y, b, n, Math.Min(RowOutputs, outputs - n), inputs, outputs, whole, firstKept);
+        }
+
         ActivationKernels.Forward<TAct>(y[..(batch * outputs)]);
     }
 
@@ -175,7 +172,7 @@ internal static class DenseKernels
             case 16: AccumulateGradients<Vec512>(x, outputGradient, weightGradient, biasGradient, batch); break;
             case 8: AccumulateGradients<Vec256>(x, outputGradient, weightGradient, biasGradient, batch); break;
             case 4: AccumulateGradients<Vec128>(x, outputGradient, weightGradient, biasGradient, batch); break;
-            default: AccumulateGradients<Vec1>(x, outputGradient, weightGradient, biasGradient, batch); break;
+            default: AccumulateGradients<Vec32>(x, outputGradient, weightGradient, biasGradient, batch); break;
         }
     }
 
@@ -262,7 +259,7 @@ internal static class DenseKernels
             case 16: InputGradient<Vec512>(weights, outputGradient, inputGradient, batch, inputs); break;
             case 8: InputGradient<Vec256>(weights, outputGradient, inputGradient, batch, inputs); break;
             case 4: InputGradient<Vec128>(weights, outputGradient, inputGradient, batch, inputs); break;
-            default: InputGradient<Vec1>(weights, outputGradient, inputGradient, batch, inputs); break;
+            default: InputGradient<Vec32>(weights, outputGradient, inputGradient, batch, inputs); break;
         }
     }
 

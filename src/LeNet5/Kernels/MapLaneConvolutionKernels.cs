@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using LeNet5.Model;
 
 namespace LeNet5.Kernels;
 
@@ -24,17 +23,17 @@ internal static class MapLaneConvolutionKernels
     public static int PaddedTargets(int targets) => (targets + 15) / 16 * 16;
 
     /// <summary>
-    /// Where each packed kernel weight (one K×K kernel per connection of <paramref name="table"/>, connection by
-    /// connection) stands in the tap-major layout: computed once per layer, so that moving weights between the two
-    /// layouts is one indexed copy.
+    /// Where each packed kernel weight (one K×K kernel per connection, connection by connection, connection c joining
+    /// source map <paramref name="sourceOfConnection"/>[c] to target map <paramref name="targetOfConnection"/>[c]) stands in the
+    /// tap-major layout: computed once per layer, so that moving weights between the two layouts is one indexed copy.
     /// </summary>
-    public static int[] TransposedIndex(ConnectionTable table, int taps)
+    public static int[] TransposedIndex(int targets, ReadOnlySpan<int> targetOfConnection, ReadOnlySpan<int> sourceOfConnection, int taps)
     {
-        int padded = PaddedTargets(table.Outputs);
-        var index = new int[table.Connections * taps];
-        for (int c = 0; c < table.Connections; c++)
+        int padded = PaddedTargets(targets);
+        var index = new int[targetOfConnection.Length * taps];
+        for (int c = 0; c < targetOfConnection.Length; c++)
         {
-            int t = table.OutputOfConnection[c], s = table.InputOfConnection[c];
+            int t = targetOfConnection[c], s = sourceOfConnection[c];
             for (int tap = 0; tap < taps; tap++)
                 index[(c * taps) + tap] = (((s * taps) + tap) * padded) + t;
         }
@@ -72,7 +71,7 @@ internal static class MapLaneConvolutionKernels
             case 16: Correlate<Vec512>(input, sources, inputHeight, inputWidth, transposed, kernelSize, bias, output, scratch); break;
             case 8: Correlate<Vec256>(input, sources, inputHeight, inputWidth, transposed, kernelSize, bias, output, scratch); break;
             case 4: Correlate<Vec128>(input, sources, inputHeight, inputWidth, transposed, kernelSize, bias, output, scratch); break;
-            default: Correlate<Vec1>(input, sources, inputHeight, inputWidth, transposed, kernelSize, bias, output, scratch); break;
+            default: Correlate<Vec32>(input, sources, inputHeight, inputWidth, transposed, kernelSize, bias, output, scratch); break;
         }
     }
 
@@ -188,7 +187,7 @@ internal static class MapLaneConvolutionKernels
             case 16: AccumulateGradients<Vec512>(input, sources, inputHeight, inputWidth, outputGradient, targets, kernelSize, transposedGradient, scratch); break;
             case 8: AccumulateGradients<Vec256>(input, sources, inputHeight, inputWidth, outputGradient, targets, kernelSize, transposedGradient, scratch); break;
             case 4: AccumulateGradients<Vec128>(input, sources, inputHeight, inputWidth, outputGradient, targets, kernelSize, transposedGradient, scratch); break;
-            default: AccumulateGradients<Vec1>(input, sources, inputHeight, inputWidth, outputGradient, targets, kernelSize, transposedGradient, scratch); break;
+            default: AccumulateGradients<Vec32>(input, sources, inputHeight, inputWidth, outputGradient, targets, kernelSize, transposedGradient, scratch); break;
         }
     }
 
@@ -230,11 +229,15 @@ internal static class MapLaneConvolutionKernels
                 nint row0 = (s * inputPlane) + (ky * inputWidth), row1 = row0 + ((rows - 1) * inputWidth);
                 nint result = (((nint)s * taps) + (ky * kernelSize)) * padded;
                 if (kernelSize == 5)
+                {
                     GradientBlock<TVec>(ref inputRef, ref gradientRef, ref resultRef, row0, row1, 0, 1, 2, 3, 4, 5, rows, result,
                         outputHeight, outputWidth, inputWidth, padded);
+                }
                 else
+                {
                     GradientBlock<TVec>(ref inputRef, ref gradientRef, ref resultRef, row0, row1, 0, Math.Min(1, c), Math.Min(2, c), Math.Min(3, c),
                         Math.Min(4, c), kernelSize, rows, result, outputHeight, outputWidth, inputWidth, padded);
+                }
             }
         }
     }

@@ -1,23 +1,21 @@
-using LeNet5.Model;
-
 namespace LeNet5.Kernels;
 
 /// <summary>
-/// For each target map of a convolution, the (source map, kernel) pairs summed into it. Built from a
-/// <see cref="ConnectionTable"/> in two directions: forward (targets are output maps, sources input maps)
+/// For each target map of a convolution, the (source map, kernel) pairs summed into it. Built from a connection
+/// table's lists of connections (see <c>Layers/TableWiring.cs</c>) in two directions: forward (targets are output maps, sources input maps)
 /// and transposed (targets are input maps, sources output maps: the input-gradient pass).
 /// </summary>
 internal sealed class MapWiring
 {
-    private readonly int[] _first;
-    private readonly int[] _source;
-    private readonly int[] _kernel;
+    private readonly int[] _targetStarts;
+    private readonly int[] _sourceMaps;
+    private readonly int[] _kernelIndices;
 
     private MapWiring(int[] first, int[] source, int[] kernel)
     {
-        _first = first;
-        _source = source;
-        _kernel = kernel;
+        _targetStarts = first;
+        _sourceMaps = source;
+        _kernelIndices = kernel;
         SharesSources = Enumerable.Range(1, Targets - 1 < 0 ? 0 : Targets - 1).All(t =>
             source.AsSpan(first[t], first[t + 1] - first[t]).SequenceEqual(source.AsSpan(first[0], first[1] - first[0])));
     }
@@ -28,44 +26,58 @@ internal sealed class MapWiring
     /// </summary>
     public bool SharesSources { get; }
 
-    public int Targets => _first.Length - 1;
+    public int Targets => _targetStarts.Length - 1;
     public int Sources { get; private init; }
 
-    /// <summary>Entries of target <c>t</c> are <c>[First[t], First[t + 1])</c>.</summary>
-    public ReadOnlySpan<int> First => _first;
-    public ReadOnlySpan<int> Source => _source;
-    public ReadOnlySpan<int> Kernel => _kernel;
+    /// <summary>Where each target's entries start: those of target <c>t</c> are <c>[TargetStarts[t], TargetStarts[t + 1])</c>.</summary>
+    public ReadOnlySpan<int> TargetStarts => _targetStarts;
 
-    public static MapWiring Forward(ConnectionTable table)
+    /// <summary>Per entry, the source map it reads.</summary>
+    public ReadOnlySpan<int> SourceMaps => _sourceMaps;
+
+    /// <summary>Per entry, the index of its K×K kernel in the packed kernels.</summary>
+    public ReadOnlySpan<int> KernelIndices => _kernelIndices;
+
+    /// <summary>
+    /// Targets are output maps, sources input maps. The connections are given as two lists, the target and the source
+    /// of each, grouped by target in ascending order (as a connection table numbers them); connection c uses kernel c.
+    /// </summary>
+    public static MapWiring Forward(int sources, int targets, ReadOnlySpan<int> targetOfConnection, ReadOnlySpan<int> sourceOfConnection)
     {
-        var first = new int[table.Outputs + 1];
-        for (int o = 0; o <= table.Outputs; o++)
-            first[o] = o < table.Outputs ? table.FirstConnection(o) : table.Connections;
-        int[] kernel = new int[table.Connections];
-        for (int c = 0; c < kernel.Length; c++)
-            kernel[c] = c;
-        return new MapWiring(first, table.InputOfConnection.ToArray(), kernel) { Sources = table.Inputs };
+        var targetStarts = new int[targets + 1];
+        for (int c = 0; c < targetOfConnection.Length; c++)
+            targetStarts[targetOfConnection[c] + 1]++;
+        for (int t = 0; t < targets; t++)
+            targetStarts[t + 1] += targetStarts[t];
+        int[] kernelIndices = new int[targetOfConnection.Length];
+        for (int c = 0; c < kernelIndices.Length; c++)
+            kernelIndices[c] = c;
+        return new MapWiring(targetStarts, sourceOfConnection.ToArray(), kernelIndices) { Sources = sources };
     }
 
-    public static MapWiring Transposed(ConnectionTable table)
+    /// <summary>
+    /// The input-gradient pass: targets are the input maps, sources the output maps, each input map summing, in
+    /// ascending order of output map, the connections it feeds.
+    /// </summary>
+    public static MapWiring Transposed(int inputs, int outputs, ReadOnlySpan<int> outputOfConnection, ReadOnlySpan<int> inputOfConnection)
     {
-        var first = new int[table.Inputs + 1];
-        var source = new List<int>();
-        var kernel = new List<int>();
-        for (int i = 0; i < table.Inputs; i++)
+        var targetStarts = new int[inputs + 1];
+        var sourceMaps = new List<int>();
+        var kernelIndices = new List<int>();
+        for (int i = 0; i < inputs; i++)
         {
-            first[i] = source.Count;
-            for (int o = 0; o < table.Outputs; o++)
+            targetStarts[i] = sourceMaps.Count;
+            // Connections are grouped by output map in ascending order, so this visits each input's outputs in order.
+            for (int c = 0; c < inputOfConnection.Length; c++)
             {
-                int c = table.ConnectionIndex(o, i);
-                if (c >= 0)
+                if (inputOfConnection[c] == i)
                 {
-                    source.Add(o);
-                    kernel.Add(c);
+                    sourceMaps.Add(outputOfConnection[c]);
+                    kernelIndices.Add(c);
                 }
             }
         }
-        first[table.Inputs] = source.Count;
-        return new MapWiring(first, [.. source], [.. kernel]) { Sources = table.Outputs };
+        targetStarts[inputs] = sourceMaps.Count;
+        return new MapWiring(targetStarts, [.. sourceMaps], [.. kernelIndices]) { Sources = outputs };
     }
 }

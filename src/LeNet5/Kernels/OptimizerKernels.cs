@@ -19,7 +19,7 @@ internal static class OptimizerKernels
             case 16: DiagonalStep<Vec512>(parameters, gradients, rates, learningRate); break;
             case 8: DiagonalStep<Vec256>(parameters, gradients, rates, learningRate); break;
             case 4: DiagonalStep<Vec128>(parameters, gradients, rates, learningRate); break;
-            default: DiagonalStep<Vec1>(parameters, gradients, rates, learningRate); break;
+            default: DiagonalStep<Vec32>(parameters, gradients, rates, learningRate); break;
         }
     }
 
@@ -34,7 +34,7 @@ internal static class OptimizerKernels
         for (nint i = 0; i < whole; i += TVec.Count)
             DiagonalStep<TVec>(ref p, ref g, ref r, i, learningRate);
         for (nint i = whole; i < parameters.Length; i++)
-            DiagonalStep<Vec1>(ref p, ref g, ref r, i, learningRate);
+            DiagonalStep<Vec32>(ref p, ref g, ref r, i, learningRate);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -50,7 +50,7 @@ internal static class OptimizerKernels
             case 16: MomentumStep<Vec512>(parameters, gradients, velocity, momentum, learningRate); break;
             case 8: MomentumStep<Vec256>(parameters, gradients, velocity, momentum, learningRate); break;
             case 4: MomentumStep<Vec128>(parameters, gradients, velocity, momentum, learningRate); break;
-            default: MomentumStep<Vec1>(parameters, gradients, velocity, momentum, learningRate); break;
+            default: MomentumStep<Vec32>(parameters, gradients, velocity, momentum, learningRate); break;
         }
     }
 
@@ -65,7 +65,7 @@ internal static class OptimizerKernels
         for (nint i = 0; i < whole; i += TVec.Count)
             MomentumStep<TVec>(ref p, ref g, ref v, i, momentum, learningRate);
         for (nint i = whole; i < parameters.Length; i++)
-            MomentumStep<Vec1>(ref p, ref g, ref v, i, momentum, learningRate);
+            MomentumStep<Vec32>(ref p, ref g, ref v, i, momentum, learningRate);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -89,7 +89,7 @@ internal static class OptimizerKernels
             case 16: AdamStep<Vec512>(parameters, gradients, first, second, constants); break;
             case 8: AdamStep<Vec256>(parameters, gradients, first, second, constants); break;
             case 4: AdamStep<Vec128>(parameters, gradients, first, second, constants); break;
-            default: AdamStep<Vec1>(parameters, gradients, first, second, constants); break;
+            default: AdamStep<Vec32>(parameters, gradients, first, second, constants); break;
         }
     }
 
@@ -105,7 +105,7 @@ internal static class OptimizerKernels
         for (nint i = 0; i < whole; i += TVec.Count)
             AdamStep<TVec>(ref p, ref g, ref m, ref v, i, constants);
         for (nint i = whole; i < parameters.Length; i++)
-            AdamStep<Vec1>(ref p, ref g, ref m, ref v, i, constants);
+            AdamStep<Vec32>(ref p, ref g, ref m, ref v, i, constants);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -126,6 +126,3 @@ internal static class OptimizerKernels
         ArgumentOutOfRangeException.ThrowIfNotEqual(state, parameters, "state");
     }
 }
-
-/// <summary>Adam's per-step scalars: the decay rates, ε, the step size η/(1−β1^t) and 1/(1−β2^t).</summary>
-internal readonly record struct AdamConstants(float Beta1, float Beta2, float Epsilon, float StepSize, float SecondCorrection);

@@ -1,6 +1,6 @@
-using LeNet5.Data;
-using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using LeNet5.Data;
 using LeNet5.Kernels;
 using LeNet5.Model;
 
@@ -29,17 +29,19 @@ internal sealed class ConvolutionLayer : Layer
             throw new ArgumentException($"{name}: the table has {table.Inputs} inputs but the input has {input.Channels} maps.");
         _table = table;
         _kernelSize = kernelSize;
-        _forward = MapWiring.Forward(table);
-        _transposed = MapWiring.Transposed(table);
+        _forward = TableWiring.Forward(table);
+        _transposed = TableWiring.Transposed(table);
         _prefix = name.ToLowerInvariant();
-        _transposedIndex = UsesMapLanes ? MapLaneConvolutionKernels.TransposedIndex(table, Taps) : [];
+        _transposedIndex = UsesMapLanes ? TableWiring.TransposedIndex(table, Taps) : [];
     }
 
     public ConnectionTable Table => _table;
     public int KernelSize => _kernelSize;
     private int Taps => _kernelSize * _kernelSize;
     private int KernelParameters => _table.Connections * Taps;
-    private bool IsDense => OutputShape.Plane == 1 && _table.IsFull;
+
+    /// <summary>C5: a 1×1 output through a full table, computed as the 120×400 matrix product it is.</summary>
+    private bool ComputedAsDense => OutputShape.Plane == 1 && _table.IsFull;
     private int PaddedHeight => OutputShape.Height + (2 * (_kernelSize - 1));
     private int PaddedWidth => OutputShape.Width + (2 * (_kernelSize - 1));
 
@@ -50,18 +52,18 @@ internal sealed class ConvolutionLayer : Layer
     /// few (C1's 6) in the input's row stride, where a 28-wide map fills the lanes. (The map-lane kernel gradient takes
     /// kernel rows of at most five taps.)
     /// </summary>
-    private bool UsesMapLanes => !IsDense && _table.Outputs >= 12 && _kernelSize <= 5;
+    private bool UsesMapLanes => !ComputedAsDense && _table.Outputs >= 12 && _kernelSize <= 5;
 
     private int TransposedSize => _table.Inputs * Taps * MapLaneConvolutionKernels.PaddedTargets(_table.Outputs);
 
     /// <summary>Rotated kernels and padded gradients for the input gradient; for map lanes also the tap-major kernels (or their gradient) and one block.</summary>
-    public override int ScratchSize => IsDense ? 0
+    public override int ScratchSize => ComputedAsDense ? 0
         : KernelParameters + (_table.Outputs * PaddedHeight * PaddedWidth)
             + (UsesMapLanes ? TransposedSize + (MapLaneConvolutionKernels.PaddedTargets(_table.Outputs) * Math.Max(10, OutputShape.Plane)) : 0);
 
     public override IReadOnlyList<ParameterTensor> Tensors =>
     [
-        new($"{_prefix}.weight", [_table.Outputs, _table.Inputs, _kernelSize, _kernelSize], 0, KernelParameters),
+        new($"{_prefix}.weight", [_table.Outputs, _table.Inputs, _kernelSize, _kernelSize], 0, KernelParameters, _table),
         new($"{_prefix}.bias", [_table.Outputs], KernelParameters, _table.Outputs),
     ];
 
@@ -79,45 +81,15 @@ internal sealed class ConvolutionLayer : Layer
         }
     }
 
-    /// <summary>Expands the packed kernels to the dense (out, in, K, K) layout, zeros where the table has no connection.</summary>
-    public void ExpandKernels(ReadOnlySpan<float> packed, Span<float> dense)
-    {
-        dense.Clear();
-        for (int c = 0; c < _table.Connections; c++)
-        {
-            int at = ((_table.OutputOfConnection[c] * _table.Inputs) + _table.InputOfConnection[c]) * Taps;
-            packed.Slice(c * Taps, Taps).CopyTo(dense.Slice(at, Taps));
-        }
-    }
-
-    /// <summary>
-    /// Packs dense (out, in, K, K) kernels; returns the first (output, input) pair outside the table whose
-    /// kernel is not all zeros, or null.
-    /// </summary>
-    public (int Output, int Input)? PackKernels(ReadOnlySpan<float> dense, Span<float> packed)
-    {
-        for (int o = 0; o < _table.Outputs; o++)
-        {
-            for (int i = 0; i < _table.Inputs; i++)
-            {
-                ReadOnlySpan<float> kernel = dense.Slice(((o * _table.Inputs) + i) * Taps, Taps);
-                int c = _table.ConnectionIndex(o, i);
-                if (c >= 0)
-                    kernel.CopyTo(packed.Slice(c * Taps, Taps));
-                else if (kernel.ContainsAnyExcept(0f))
-                    return (o, i);
-            }
-        }
-        return null;
-    }
-
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Forward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> output, int batch, Span<float> scratch)
     {
         ReadOnlySpan<float> kernels = parameters[..KernelParameters], bias = parameters.Slice(KernelParameters, _table.Outputs);
         int inSize = InputShape.Size, outSize = OutputShape.Size;
-        if (IsDense)
-            DenseKernels.Forward(input[..(batch * inSize)], kernels, bias, output[..(batch * outSize)], batch, Activation);
+        if (ComputedAsDense)
+        {
+            ActivationDispatch.Dense(input[..(batch * inSize)], kernels, bias, output[..(batch * outSize)], batch, Activation);
+        }
         else if (UsesMapLanes)
         {
             Span<float> transposed = scratch[..TransposedSize], block = scratch[TransposedSize..];
@@ -127,13 +99,17 @@ internal sealed class ConvolutionLayer : Layer
                 Span<float> result = output.Slice(b * outSize, outSize);
                 MapLaneConvolutionKernels.Correlate(input.Slice(b * inSize, inSize), _table.Inputs, InputShape.Height, InputShape.Width, transposed, _kernelSize,
                     bias, result, block);
-                ActivationKernels.Forward(Activation!.Value, result);
+                ActivationDispatch.Forward(Activation!.Value, result);
             }
         }
         else
+        {
             for (int b = 0; b < batch; b++)
-                ConvolutionKernels.Correlate(input.Slice(b * inSize, inSize), InputShape.Height, InputShape.Width, kernels, _kernelSize, bias, _forward,
+            {
+                ActivationDispatch.Correlate(input.Slice(b * inSize, inSize), InputShape.Height, InputShape.Width, kernels, _kernelSize, bias, _forward,
                     output.Slice(b * outSize, outSize), Activation);
+            }
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -141,10 +117,10 @@ internal sealed class ConvolutionLayer : Layer
         Span<float> inputGradient, Span<float> parameterGradient, int batch, Span<float> scratch)
     {
         int inSize = InputShape.Size, outSize = OutputShape.Size;
-        ActivationKernels.Backward(Activation!.Value, output[..(batch * outSize)], outputGradient[..(batch * outSize)]);
+        ActivationDispatch.Backward(Activation!.Value, output[..(batch * outSize)], outputGradient[..(batch * outSize)]);
         ReadOnlySpan<float> kernels = parameters[..KernelParameters];
         Span<float> kernelGradient = parameterGradient[..KernelParameters], biasGradient = parameterGradient.Slice(KernelParameters, _table.Outputs);
-        if (IsDense)
+        if (ComputedAsDense)
         {
             // C5: its 120 kernels are the rows of a 120×400 matrix over the 400 S4 outputs.
             ReadOnlySpan<float> gradients = outputGradient[..(batch * outSize)];
@@ -174,7 +150,10 @@ internal sealed class ConvolutionLayer : Layer
                     biasGradient[t] += TensorPrimitives.Sum(gradient.Slice(t * OutputShape.Plane, OutputShape.Plane));
             }
             else
+            {
                 ConvolutionKernels.AccumulateGradients(image, InputShape.Height, InputShape.Width, gradient, _kernelSize, _forward, kernelGradient, biasGradient);
+            }
+
             if (!inputGradient.IsEmpty)
             {
                 // dL/dx = (zero-padded dL/da) ⋆ rot180(kernels), summed over the output maps each input feeds.
@@ -184,48 +163,5 @@ internal sealed class ConvolutionLayer : Layer
         }
         if (UsesMapLanes)
             MapLaneConvolutionKernels.AddTransposed(transposedGradient, _transposedIndex, kernelGradient);
-    }
-
-    public override void ForwardReference(ReadOnlySpan<double> parameters, ReadOnlySpan<double> input, Span<double> output, int batch)
-    {
-        int k = _kernelSize, ih = InputShape.Height, iw = InputShape.Width, oh = OutputShape.Height, ow = OutputShape.Width;
-        for (int b = 0; b < batch; b++)
-            for (int o = 0; o < _table.Outputs; o++)
-                for (int y = 0; y < oh; y++)
-                    for (int x = 0; x < ow; x++)
-                    {
-                        double sum = parameters[KernelParameters + o];
-                        for (int c = _table.FirstConnection(o); c < _table.FirstConnection(o) + _table.FanIn(o); c++)
-                            for (int ky = 0; ky < k; ky++)
-                                for (int kx = 0; kx < k; kx++)
-                                    sum += parameters[(c * Taps) + (ky * k) + kx]
-                                        * input[(((b * InputShape.Channels) + _table.InputOfConnection[c]) * ih * iw) + ((y + ky) * iw) + x + kx];
-                        output[(((b * _table.Outputs) + o) * oh * ow) + (y * ow) + x] = sum;
-                    }
-        ActivateReference(output[..(batch * OutputShape.Size)]);
-    }
-
-    public override void BackwardReference(ReadOnlySpan<double> parameters, ReadOnlySpan<double> input, ReadOnlySpan<double> output,
-        ReadOnlySpan<double> outputGradient, Span<double> inputGradient, Span<double> parameterGradient, int batch)
-    {
-        double[] g = PreActivationGradientReference(output[..(batch * OutputShape.Size)], outputGradient[..(batch * OutputShape.Size)]);
-        int k = _kernelSize, ih = InputShape.Height, iw = InputShape.Width, oh = OutputShape.Height, ow = OutputShape.Width;
-        inputGradient[..(batch * InputShape.Size)].Clear();
-        for (int b = 0; b < batch; b++)
-            for (int o = 0; o < _table.Outputs; o++)
-                for (int y = 0; y < oh; y++)
-                    for (int x = 0; x < ow; x++)
-                    {
-                        double d = g[(((b * _table.Outputs) + o) * oh * ow) + (y * ow) + x];
-                        parameterGradient[KernelParameters + o] += d;
-                        for (int c = _table.FirstConnection(o); c < _table.FirstConnection(o) + _table.FanIn(o); c++)
-                            for (int ky = 0; ky < k; ky++)
-                                for (int kx = 0; kx < k; kx++)
-                                {
-                                    int at = (((b * InputShape.Channels) + _table.InputOfConnection[c]) * ih * iw) + ((y + ky) * iw) + x + kx;
-                                    parameterGradient[(c * Taps) + (ky * k) + kx] += d * input[at];
-                                    inputGradient[at] += d * parameters[(c * Taps) + (ky * k) + kx];
-                                }
-                    }
     }
 }

@@ -36,50 +36,19 @@ internal sealed class FullyConnectedLayer : Layer
     public override void Forward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> output, int batch, Span<float> scratch)
     {
         ReadOnlySpan<float> weights = parameters[..WeightCount], bias = parameters.Slice(WeightCount, Outputs);
-        DenseKernels.Forward(input[..(batch * Inputs)], weights, bias, output[..(batch * Outputs)], batch, Activation);
+        ActivationDispatch.Dense(input[..(batch * Inputs)], weights, bias, output[..(batch * Outputs)], batch, Activation);
     }
 
     public override void Backward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, ReadOnlySpan<float> output, Span<float> outputGradient,
         Span<float> inputGradient, Span<float> parameterGradient, int batch, Span<float> scratch)
     {
         if (Activation is { } activation)
-            ActivationKernels.Backward(activation, output[..(batch * Outputs)], outputGradient[..(batch * Outputs)]);
+            ActivationDispatch.Backward(activation, output[..(batch * Outputs)], outputGradient[..(batch * Outputs)]);
         ReadOnlySpan<float> weights = parameters[..WeightCount];
         Span<float> weightGradient = parameterGradient[..WeightCount], biasGradient = parameterGradient.Slice(WeightCount, Outputs);
         ReadOnlySpan<float> gradient = outputGradient[..(batch * Outputs)];
         DenseKernels.AccumulateGradients(input[..(batch * Inputs)], gradient, weightGradient, biasGradient, batch);
         if (!inputGradient.IsEmpty)
             DenseKernels.InputGradient(weights, gradient, inputGradient[..(batch * Inputs)], batch, Inputs);
-    }
-
-    public override void ForwardReference(ReadOnlySpan<double> parameters, ReadOnlySpan<double> input, Span<double> output, int batch)
-    {
-        for (int b = 0; b < batch; b++)
-            for (int o = 0; o < Outputs; o++)
-            {
-                double sum = parameters[WeightCount + o];
-                for (int i = 0; i < Inputs; i++)
-                    sum += parameters[(o * Inputs) + i] * input[(b * Inputs) + i];
-                output[(b * Outputs) + o] = sum;
-            }
-        ActivateReference(output[..(batch * Outputs)]);
-    }
-
-    public override void BackwardReference(ReadOnlySpan<double> parameters, ReadOnlySpan<double> input, ReadOnlySpan<double> output,
-        ReadOnlySpan<double> outputGradient, Span<double> inputGradient, Span<double> parameterGradient, int batch)
-    {
-        double[] g = PreActivationGradientReference(output[..(batch * Outputs)], outputGradient[..(batch * Outputs)]);
-        inputGradient[..(batch * Inputs)].Clear();
-        for (int b = 0; b < batch; b++)
-            for (int o = 0; o < Outputs; o++)
-            {
-                double d = g[(b * Outputs) + o];
-                parameterGradient[WeightCount + o] += d;
-                for (int i = 0; i < Inputs; i++)
-                {
-                    parameterGradient[(o * Inputs) + i] += d * input[(b * Inputs) + i];
-                    inputGradient[(b * Inputs) + i] += d * parameters[(o * Inputs) + i];
-                }
-            }
     }
 }

@@ -1,6 +1,5 @@
-using LeNet5.Data;
 using System.Numerics.Tensors;
-using LeNet5.Kernels;
+using LeNet5.Data;
 using LeNet5.Model;
 
 namespace LeNet5.Layers;
@@ -9,8 +8,8 @@ namespace LeNet5.Layers;
 /// One layer of the network, batch-major: a batch of B images is B consecutive blocks of
 /// <see cref="InputShape"/> in, B blocks of <see cref="OutputShape"/> out. A layer owns no buffers: its
 /// parameters, activations, gradients and scratch are spans carved by the network and its workspace.
-/// Each layer has an optimised float path and a plain double-precision reference path that tests hold
-/// it to and check against finite differences.
+/// Each layer's optimised float path is held by the tests to a plain double-precision reference
+/// (tests/LeNet5.Tests/Reference), which is itself checked against finite differences.
 /// </summary>
 internal abstract class Layer
 {
@@ -75,39 +74,12 @@ internal abstract class Layer
     {
         int outputs = batch * OutputShape.Size, inputs = batch * InputShape.Size;
         if (Activation is { } activation)
-            ActivationKernels.Backward(activation, output[..outputs], outputCurvature[..outputs]);
+            ActivationDispatch.Backward(activation, output[..outputs], outputCurvature[..outputs]);
         Span<float> squaredParameters = scratch[..ParameterCount];
         Span<float> squaredInput = scratch.Slice(ParameterCount, inputs);
         TensorPrimitives.Multiply(parameters[..ParameterCount], parameters[..ParameterCount], squaredParameters);
         TensorPrimitives.Multiply(input[..inputs], input[..inputs], squaredInput);
         Backward(squaredParameters, squaredInput, output, outputCurvature, inputCurvature, parameterCurvature, batch, scratch[(ParameterCount + inputs)..]);
-    }
-
-    /// <summary>The reference forward pass in double precision, activation included.</summary>
-    public abstract void ForwardReference(ReadOnlySpan<double> parameters, ReadOnlySpan<double> input, Span<double> output, int batch);
-
-    /// <summary>
-    /// The reference backward pass: from dL/d(output) (after the activation), adds into
-    /// <paramref name="parameterGradient"/> and writes <paramref name="inputGradient"/>.
-    /// </summary>
-    public abstract void BackwardReference(ReadOnlySpan<double> parameters, ReadOnlySpan<double> input, ReadOnlySpan<double> output,
-        ReadOnlySpan<double> outputGradient, Span<double> inputGradient, Span<double> parameterGradient, int batch);
-
-    /// <summary>dL/d(pre-activation) from dL/d(output) and the stored outputs, in double.</summary>
-    protected double[] PreActivationGradientReference(ReadOnlySpan<double> output, ReadOnlySpan<double> outputGradient)
-    {
-        var result = outputGradient.ToArray();
-        if (Activation is { } activation)
-            for (int i = 0; i < result.Length; i++)
-                result[i] *= ActivationKernels.ReferenceDerivative(activation, output[i]);
-        return result;
-    }
-
-    protected void ActivateReference(Span<double> values)
-    {
-        if (Activation is { } activation)
-            for (int i = 0; i < values.Length; i++)
-                values[i] = ActivationKernels.Reference(activation, values[i]);
     }
 
     protected static void FillUniform(Span<float> values, double limit, SeededRandom random)
@@ -116,12 +88,3 @@ internal abstract class Layer
             values[i] = (float)random.NextSymmetric(limit);
     }
 }
-
-/// <summary>
-/// A named tensor as stored in a weights file, and where it lives in the layer's packed parameters.
-/// </summary>
-/// <param name="Name">The safetensors name, e.g. <c>c3.weight</c>.</param>
-/// <param name="Shape">The shape in the file.</param>
-/// <param name="Offset">Start in the layer's parameters.</param>
-/// <param name="Length">Floats in the layer's parameters (less than the file's element count only for a packed partial table).</param>
-internal sealed record ParameterTensor(string Name, int[] Shape, int Offset, int Length);

@@ -35,16 +35,6 @@ internal sealed class MapLoss : ILossHead
         return (float)(output[label] + shift + Math.Log(total));
     }
 
-    public double LossReference(ReadOnlySpan<double> output, int label, Span<double> gradient)
-    {
-        double denominator = Math.Exp(-J);
-        for (int i = 0; i < output.Length; i++)
-            denominator += Math.Exp(-output[i]);
-        for (int i = 0; i < output.Length; i++)
-            gradient[i] = (i == label ? 1 : 0) - (Math.Exp(-output[i]) / denominator);
-        return output[label] + Math.Log(denominator);
-    }
-
     /// <summary>
     /// Keeps the correct class's penalty, with weight 1, and drops the log-sum-exp term, as Appendix C does:
     /// E ≈ y_D, whose curvature in F6's outputs is 2 each (the RBF layer turns the weight into that).
@@ -55,13 +45,19 @@ internal sealed class MapLoss : ILossHead
         curvature[label] = 1f;
     }
 
+    /// <summary>Penalties: the smaller is the better, so a mistake's margin is y_true − y_chosen.</summary>
+    public float Margin(float truth, float chosen) => truth - chosen;
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int Predict(ReadOnlySpan<float> output)
     {
         int best = 0;
         for (int i = 1; i < output.Length; i++)
+        {
             if (output[i] < output[best])
                 best = i;
+        }
+
         return best;
     }
 }

@@ -1,6 +1,6 @@
-using LeNet5.Data;
-using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using LeNet5.Data;
 using LeNet5.Kernels;
 using LeNet5.Model;
 
@@ -13,13 +13,14 @@ namespace LeNet5.Layers;
 internal sealed class PoolingLayer : Layer
 {
     private const int WindowSize = 4;
-    private readonly float[] _quarter;
+    /// <summary>1/4 per map: the share of an average window's gradient each of its four inputs receives.</summary>
+    private readonly float[] _averageShares;
 
     public PoolingLayer(string name, TensorShape input, Pooling pooling)
         : base(name, input, new TensorShape(input.Channels, input.Height / 2, input.Width / 2), activation: null)
     {
         Pooling = pooling;
-        _quarter = Enumerable.Repeat(1f / WindowSize, input.Channels).ToArray();
+        _averageShares = Enumerable.Repeat(1f / WindowSize, input.Channels).ToArray();
     }
 
     public Pooling Pooling { get; }
@@ -65,54 +66,18 @@ internal sealed class PoolingLayer : Layer
             if (Pooling == Pooling.Max)
                 PoolingKernels.MaxWindowsBackward(input.Slice(b * inSize, inSize), gradient, Maps, InputShape.Height, InputShape.Width, result);
             else
-                PoolingKernels.SpreadWindows(gradient, _quarter, Maps, InputShape.Height, InputShape.Width, result);
+                PoolingKernels.SpreadWindows(gradient, _averageShares, Maps, InputShape.Height, InputShape.Width, result);
         }
     }
 
-    /// <summary>Average pooling's Jacobian is 1/4 per input, so the curvature is 1/16 of the output's; max pooling routes it unchanged.</summary>
     public override int CurvatureScratchSize(int batch) => 0;
 
+    /// <summary>Average pooling's Jacobian is 1/4 per input, so the curvature is 1/16 of the output's; max pooling routes it unchanged.</summary>
     public override void BackwardCurvature(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, ReadOnlySpan<float> output, Span<float> outputCurvature,
         Span<float> inputCurvature, Span<float> parameterCurvature, int batch, Span<float> scratch)
     {
         Backward(parameters, input, output, outputCurvature, inputCurvature, parameterCurvature, batch, scratch);
         if (Pooling == Pooling.Average && !inputCurvature.IsEmpty)
             TensorPrimitives.Multiply(inputCurvature[..(batch * InputShape.Size)], 1f / WindowSize, inputCurvature[..(batch * InputShape.Size)]);
-    }
-
-    public override void ForwardReference(ReadOnlySpan<double> parameters, ReadOnlySpan<double> input, Span<double> output, int batch)
-    {
-        int w = InputShape.Width, ow = OutputShape.Width;
-        for (int b = 0; b < batch; b++)
-            for (int m = 0; m < Maps; m++)
-                for (int y = 0; y < OutputShape.Height; y++)
-                    for (int x = 0; x < ow; x++)
-                    {
-                        int at = (((b * Maps) + m) * InputShape.Plane) + (2 * y * w) + (2 * x);
-                        output[(((b * Maps) + m) * OutputShape.Plane) + (y * ow) + x] = Pooling == Pooling.Max
-                            ? Math.Max(Math.Max(input[at], input[at + 1]), Math.Max(input[at + w], input[at + w + 1]))
-                            : (input[at] + input[at + 1] + input[at + w] + input[at + w + 1]) / WindowSize;
-                    }
-    }
-
-    public override void BackwardReference(ReadOnlySpan<double> parameters, ReadOnlySpan<double> input, ReadOnlySpan<double> output,
-        ReadOnlySpan<double> outputGradient, Span<double> inputGradient, Span<double> parameterGradient, int batch)
-    {
-        int w = InputShape.Width, ow = OutputShape.Width;
-        for (int b = 0; b < batch; b++)
-            for (int m = 0; m < Maps; m++)
-                for (int y = 0; y < OutputShape.Height; y++)
-                    for (int x = 0; x < ow; x++)
-                    {
-                        int at = (((b * Maps) + m) * InputShape.Plane) + (2 * y * w) + (2 * x);
-                        double d = outputGradient[(((b * Maps) + m) * OutputShape.Plane) + (y * ow) + x];
-                        int[] window = [at, at + 1, at + w, at + w + 1];
-                        int first = at;
-                        foreach (int i in window)
-                            if (input[i] > input[first])
-                                first = i;
-                        foreach (int i in window)
-                            inputGradient[i] = Pooling == Pooling.Max ? (i == first ? d : 0) : d / WindowSize;
-                    }
     }
 }

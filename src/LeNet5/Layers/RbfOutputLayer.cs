@@ -1,6 +1,6 @@
-using LeNet5.Data;
-using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using LeNet5.Data;
 using LeNet5.Model;
 
 namespace LeNet5.Layers;
@@ -21,6 +21,9 @@ internal sealed class RbfOutputLayer : Layer
         ArgumentOutOfRangeException.ThrowIfNotEqual(prototypes.Length, inputs * classes, nameof(prototypes));
         _prototypes = prototypes;
     }
+
+    /// <summary>The fixed prototypes, [classes, inputs]: a read-only view for the tests' reference pass.</summary>
+    internal ReadOnlySpan<float> Prototypes => _prototypes;
 
     private int Inputs => InputShape.Size;
     private int Classes => OutputShape.Size;
@@ -86,33 +89,5 @@ internal sealed class RbfOutputLayer : Layer
             return;
         for (int b = 0; b < batch; b++)
             inputCurvature.Slice(b * Inputs, Inputs).Fill(2f * TensorPrimitives.Sum(outputCurvature.Slice(b * Classes, Classes)));
-    }
-
-    public override void ForwardReference(ReadOnlySpan<double> parameters, ReadOnlySpan<double> input, Span<double> output, int batch)
-    {
-        for (int b = 0; b < batch; b++)
-            for (int i = 0; i < Classes; i++)
-            {
-                double sum = 0;
-                for (int j = 0; j < Inputs; j++)
-                {
-                    double d = input[(b * Inputs) + j] - _prototypes[(i * Inputs) + j];
-                    sum += d * d;
-                }
-                output[(b * Classes) + i] = sum;
-            }
-    }
-
-    public override void BackwardReference(ReadOnlySpan<double> parameters, ReadOnlySpan<double> input, ReadOnlySpan<double> output,
-        ReadOnlySpan<double> outputGradient, Span<double> inputGradient, Span<double> parameterGradient, int batch)
-    {
-        for (int b = 0; b < batch; b++)
-            for (int j = 0; j < Inputs; j++)
-            {
-                double sum = 0;
-                for (int i = 0; i < Classes; i++)
-                    sum += 2 * (input[(b * Inputs) + j] - _prototypes[(i * Inputs) + j]) * outputGradient[(b * Classes) + i];
-                inputGradient[(b * Inputs) + j] = sum;
-            }
     }
 }

@@ -16,16 +16,6 @@ internal sealed class SoftmaxCrossEntropyLoss : ILossHead
         return (float)(max + Math.Log(total) - output[label]);
     }
 
-    public double LossReference(ReadOnlySpan<double> output, int label, Span<double> gradient)
-    {
-        double total = 0;
-        for (int i = 0; i < output.Length; i++)
-            total += Math.Exp(output[i]);
-        for (int i = 0; i < output.Length; i++)
-            gradient[i] = (Math.Exp(output[i]) / total) - (i == label ? 1 : 0);
-        return Math.Log(total) - output[label];
-    }
-
     /// <summary>d²E/dz_i² = p_i·(1 − p_i), the diagonal of the softmax cross-entropy Hessian (which is its own Gauss-Newton matrix).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Curvature(ReadOnlySpan<float> output, int label, Span<float> curvature)
@@ -50,13 +40,19 @@ internal sealed class SoftmaxCrossEntropyLoss : ILossHead
         return (max, total);
     }
 
+    /// <summary>Logits: the larger is the better, so a mistake's margin is z_chosen − z_true.</summary>
+    public float Margin(float truth, float chosen) => chosen - truth;
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int Predict(ReadOnlySpan<float> output)
     {
         int best = 0;
         for (int i = 1; i < output.Length; i++)
+        {
             if (output[i] > output[best])
                 best = i;
+        }
+
         return best;
     }
 }

@@ -1,6 +1,6 @@
-using LeNet5.Data;
-using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using LeNet5.Data;
 using LeNet5.Kernels;
 using LeNet5.Model;
 
@@ -49,7 +49,7 @@ internal sealed class SubsamplingLayer : Layer
             Span<float> result = output.Slice(b * outSize, outSize);
             PoolingKernels.SumWindows(input.Slice(b * inSize, inSize), Maps, InputShape.Height, InputShape.Width, result);
             for (int m = 0; m < Maps; m++)
-                ActivationKernels.AffineForward(Model.Activation.ScaledTanh, result.Slice(m * plane, plane), parameters[m], parameters[Maps + m]);
+                ActivationDispatch.AffineForward(Model.Activation.ScaledTanh, result.Slice(m * plane, plane), parameters[m], parameters[Maps + m]);
         }
     }
 
@@ -58,7 +58,7 @@ internal sealed class SubsamplingLayer : Layer
         Span<float> inputGradient, Span<float> parameterGradient, int batch, Span<float> scratch)
     {
         int inSize = InputShape.Size, outSize = OutputShape.Size, plane = OutputShape.Plane;
-        ActivationKernels.Backward(Model.Activation.ScaledTanh, output[..(batch * outSize)], outputGradient[..(batch * outSize)]);
+        ActivationDispatch.Backward(Model.Activation.ScaledTanh, output[..(batch * outSize)], outputGradient[..(batch * outSize)]);
         Span<float> sums = scratch[..outSize];
         for (int b = 0; b < batch; b++)
         {
@@ -72,38 +72,5 @@ internal sealed class SubsamplingLayer : Layer
             if (!inputGradient.IsEmpty)
                 PoolingKernels.SpreadWindows(gradient, parameters[..Maps], Maps, InputShape.Height, InputShape.Width, inputGradient.Slice(b * inSize, inSize));
         }
-    }
-
-    public override void ForwardReference(ReadOnlySpan<double> parameters, ReadOnlySpan<double> input, Span<double> output, int batch)
-    {
-        int w = InputShape.Width, oh = OutputShape.Height, ow = OutputShape.Width;
-        for (int b = 0; b < batch; b++)
-            for (int m = 0; m < Maps; m++)
-                for (int y = 0; y < oh; y++)
-                    for (int x = 0; x < ow; x++)
-                    {
-                        int at = (((b * Maps) + m) * InputShape.Plane) + (2 * y * w) + (2 * x);
-                        double sum = input[at] + input[at + 1] + input[at + w] + input[at + w + 1];
-                        output[(((b * Maps) + m) * OutputShape.Plane) + (y * ow) + x] = (parameters[m] * sum) + parameters[Maps + m];
-                    }
-        ActivateReference(output[..(batch * OutputShape.Size)]);
-    }
-
-    public override void BackwardReference(ReadOnlySpan<double> parameters, ReadOnlySpan<double> input, ReadOnlySpan<double> output,
-        ReadOnlySpan<double> outputGradient, Span<double> inputGradient, Span<double> parameterGradient, int batch)
-    {
-        double[] g = PreActivationGradientReference(output[..(batch * OutputShape.Size)], outputGradient[..(batch * OutputShape.Size)]);
-        int w = InputShape.Width, oh = OutputShape.Height, ow = OutputShape.Width;
-        for (int b = 0; b < batch; b++)
-            for (int m = 0; m < Maps; m++)
-                for (int y = 0; y < oh; y++)
-                    for (int x = 0; x < ow; x++)
-                    {
-                        int at = (((b * Maps) + m) * InputShape.Plane) + (2 * y * w) + (2 * x);
-                        double d = g[(((b * Maps) + m) * OutputShape.Plane) + (y * ow) + x];
-                        parameterGradient[m] += d * (input[at] + input[at + 1] + input[at + w] + input[at + w + 1]);
-                        parameterGradient[Maps + m] += d;
-                        inputGradient[at] = inputGradient[at + 1] = inputGradient[at + w] = inputGradient[at + w + 1] = d * parameters[m];
-                    }
     }
 }

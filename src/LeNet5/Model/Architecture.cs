@@ -16,26 +16,3 @@ public enum Architecture
     /// </summary>
     Modern,
 }
-
-/// <summary>The nonlinearity after a convolution or fully connected layer.</summary>
-public enum Activation
-{
-    /// <summary>The paper's squash f(a) = A·tanh(S·a), A = 1.7159, S = 2/3 (Appendix A). Always used by <see cref="Architecture.Classic"/>.</summary>
-    ScaledTanh,
-
-    /// <summary>Plain tanh.</summary>
-    Tanh,
-
-    /// <summary>max(0, a).</summary>
-    ReLU,
-}
-
-/// <summary>The parameter-free pooling of <see cref="Architecture.Modern"/>.</summary>
-public enum Pooling
-{
-    /// <summary>Mean of each non-overlapping 2×2 window.</summary>
-    Average,
-
-    /// <summary>Maximum of each non-overlapping 2×2 window (the first maximum in row-major order receives the gradient).</summary>
-    Max,
-}

@@ -61,8 +61,11 @@ public sealed class ConnectionTable
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(outputs);
         var connected = new bool[inputs, outputs];
         for (int i = 0; i < inputs; i++)
+        {
             for (int o = 0; o < outputs; o++)
                 connected[i, o] = true;
+        }
+
         return new ConnectionTable(inputs, outputs, connected);
     }
 

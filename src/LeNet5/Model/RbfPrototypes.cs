@@ -16,8 +16,8 @@ public static class RbfPrototypes
     /// <summary>Values per prototype (the width of F6).</summary>
     public const int Length = Width * Height;
 
-    /// <summary>Number of prototypes (classes).</summary>
-    public const int Count = 10;
+    /// <summary>Number of prototypes (classes). The same constant as <see cref="Data.MnistDataset.ClassCount"/>.</summary>
+    public const int Count = Data.MnistDataset.ClassCount;
 
     // One digit per block of 12 rows; '#' is ink (+1), '.' background (-1).
     private const string Bitmaps =

@@ -13,14 +13,14 @@ namespace LeNet5.Network;
 /// </summary>
 public sealed partial class LeNet5Network
 {
-    /// <summary>Input height and width: 28×28 digits are centred in a 32×32 field (Section II-B).</summary>
-    public const int InputSide = 32;
+    /// <summary>Input height and width: 28×28 digits are centred in a 32×32 field (Section II-B). The same constant as <see cref="Preprocessing.InputSide"/>.</summary>
+    public const int InputSide = Preprocessing.InputSide;
 
-    /// <summary>Floats per input image.</summary>
-    public const int InputSize = InputSide * InputSide;
+    /// <summary>Floats per input image. The same constant as <see cref="Preprocessing.InputSize"/>.</summary>
+    public const int InputSize = Preprocessing.InputSize;
 
-    /// <summary>Number of classes (outputs per image).</summary>
-    public const int Classes = 10;
+    /// <summary>Number of classes (outputs per image). The same constant as <see cref="MnistDataset.ClassCount"/>.</summary>
+    public const int Classes = MnistDataset.ClassCount;
 
     /// <summary>
     /// Default j of the MAP loss (eq. 9). The paper gives no value; j only has to be small next to the
@@ -46,6 +46,7 @@ public sealed partial class LeNet5Network
         for (int l = 0; l < _layers.Length; l++)
             _parameterOffsets[l + 1] = _parameterOffsets[l] + _layers[l].ParameterCount;
         _parameters = new float[_parameterOffsets[^1]];
+        ParameterLayout = _layers.SelectMany((layer, l) => layer.Tensors.Select(t => t with { Offset = _parameterOffsets[l] + t.Offset })).ToArray();
         Summary = new ModelSummary(definition, _layers.Select(l => l.Summary).ToArray());
     }
 
@@ -81,6 +82,12 @@ public sealed partial class LeNet5Network
     public Span<float> Prototypes => _prototypes;
 
     internal IReadOnlyList<Layer> Layers => _layers;
+
+    /// <summary>
+    /// Every named tensor of <see cref="Parameters"/> in file order, with its offset in it, its file shape and, for a
+    /// partial table, the table: the one layout every reader and writer of weights uses.
+    /// </summary>
+    internal IReadOnlyList<ParameterTensor> ParameterLayout { get; }
 
     internal ILossHead LossHead => _loss;
 
@@ -181,48 +188,6 @@ public sealed partial class LeNet5Network
         }
     }
 
-    /// <summary>
-    /// The whole network in double precision through every layer's plain reference path: returns the summed
-    /// loss and fills the outputs, the parameter gradients and the input gradients. For tests: it allocates.
-    /// </summary>
-    /// <summary>Every layer's outputs for a batch, by the double-precision reference forward passes.</summary>
-    internal double[][] ReferenceActivations(ReadOnlySpan<double> parameters, ReadOnlySpan<double> inputs, int batch)
-    {
-        var activations = new double[_layers.Length][];
-        for (int l = 0; l < _layers.Length; l++)
-        {
-            activations[l] = new double[batch * _layers[l].OutputShape.Size];
-            ReadOnlySpan<double> input = l == 0 ? inputs : activations[l - 1];
-            _layers[l].ForwardReference(parameters.Slice(_parameterOffsets[l], _layers[l].ParameterCount), input, activations[l], batch);
-        }
-        return activations;
-    }
-
-    internal double ReferenceLoss(ReadOnlySpan<double> parameters, ReadOnlySpan<double> inputs, ReadOnlySpan<int> labels,
-        Span<double> outputs, Span<double> parameterGradient, Span<double> inputGradient)
-    {
-        int batch = labels.Length;
-        double[][] activations = ReferenceActivations(parameters, inputs, batch);
-        double[] last = activations[^1];
-        last.CopyTo(outputs);
-        var gradient = new double[last.Length];
-        double loss = 0;
-        for (int b = 0; b < batch; b++)
-            loss += _loss.LossReference(last.AsSpan(b * Classes, Classes), labels[b], gradient.AsSpan(b * Classes, Classes));
-
-        parameterGradient.Clear();
-        for (int l = _layers.Length - 1; l >= 0; l--)
-        {
-            double[] inputGradientOfLayer = l > 0 ? new double[batch * _layers[l].InputShape.Size] : [];
-            Span<double> target = l > 0 ? inputGradientOfLayer : inputGradient;
-            ReadOnlySpan<double> input = l == 0 ? inputs : activations[l - 1];
-            _layers[l].BackwardReference(parameters.Slice(_parameterOffsets[l], _layers[l].ParameterCount), input, activations[l], gradient,
-                target, parameterGradient.Slice(_parameterOffsets[l], _layers[l].ParameterCount), batch);
-            gradient = inputGradientOfLayer;
-        }
-        return loss;
-    }
-
     private int CheckBatch(NetworkWorkspace workspace, ReadOnlySpan<float> inputs)
     {
         ArgumentNullException.ThrowIfNull(workspace);
@@ -240,36 +205,38 @@ public sealed partial class LeNet5Network
     {
         ArgumentOutOfRangeException.ThrowIfNotEqual(labels.Length, batch, nameof(labels));
         for (int b = 0; b < batch; b++)
+        {
             if ((uint)labels[b] >= Classes)
                 throw new ArgumentOutOfRangeException(nameof(labels), labels[b], $"Label {b} is {labels[b]}; labels must be 0–{Classes - 1}.");
+        }
     }
 
+    /// <summary>
+    /// C1 → S2 → C3 → S4 → C5 → F6 → Output (Section II-B). The two architectures differ only in the subsampling
+    /// layers (trainable in Classic, parameter-free pooling in Modern), C3's table (Table I, or full), the activation
+    /// (Classic: always the scaled tanh) and the output (RBF units over fixed prototypes, or a dense 84→10 layer).
+    /// Shapes per image are (maps, height, width).
+    /// </summary>
     private static Layer[] BuildLayers(NetworkDefinition definition, float[] prototypes)
     {
-        var input = new TensorShape(1, InputSide, InputSide);
         const int KernelSize = 5;
-        if (definition.Architecture == Architecture.Classic)
-        {
-            var c1 = new ConvolutionLayer("C1", input, KernelSize, ConnectionTable.Full(1, 6), Activation.ScaledTanh);
-            var s2 = new SubsamplingLayer("S2", c1.OutputShape);
-            var c3 = new ConvolutionLayer("C3", s2.OutputShape, KernelSize, ConnectionTable.PaperC3, Activation.ScaledTanh);
-            var s4 = new SubsamplingLayer("S4", c3.OutputShape);
-            var c5 = new ConvolutionLayer("C5", s4.OutputShape, KernelSize, ConnectionTable.Full(16, 120), Activation.ScaledTanh);
-            var f6 = new FullyConnectedLayer("F6", c5.OutputShape.Size, 84, Activation.ScaledTanh);
-            var output = new RbfOutputLayer("Output", prototypes, f6.OutputShape.Size, Classes);
-            return [c1, s2, c3, s4, c5, f6, output];
-        }
-        else
-        {
-            Activation activation = definition.Activation;
-            var c1 = new ConvolutionLayer("C1", input, KernelSize, ConnectionTable.Full(1, 6), activation);
-            var s2 = new PoolingLayer("S2", c1.OutputShape, definition.Pooling);
-            var c3 = new ConvolutionLayer("C3", s2.OutputShape, KernelSize, ConnectionTable.Full(6, 16), activation);
-            var s4 = new PoolingLayer("S4", c3.OutputShape, definition.Pooling);
-            var c5 = new ConvolutionLayer("C5", s4.OutputShape, KernelSize, ConnectionTable.Full(16, 120), activation);
-            var f6 = new FullyConnectedLayer("F6", c5.OutputShape.Size, 84, activation);
-            var output = new FullyConnectedLayer("Output", f6.OutputShape.Size, Classes, activation: null);
-            return [c1, s2, c3, s4, c5, f6, output];
-        }
+        bool classic = definition.Architecture == Architecture.Classic;
+        Activation activation = definition.Activation;
+        var input = new TensorShape(1, InputSide, InputSide);                                                        // (1, 32, 32)
+        var c1 = new ConvolutionLayer("C1", input, KernelSize, ConnectionTable.Full(1, 6), activation);              // (6, 28, 28)
+        Layer s2 = Subsampling("S2", c1.OutputShape);                                                                // (6, 14, 14)
+        var c3 = new ConvolutionLayer("C3", s2.OutputShape, KernelSize,
+            classic ? ConnectionTable.PaperC3 : ConnectionTable.Full(6, 16), activation);                            // (16, 10, 10)
+        Layer s4 = Subsampling("S4", c3.OutputShape);                                                                // (16, 5, 5)
+        var c5 = new ConvolutionLayer("C5", s4.OutputShape, KernelSize, ConnectionTable.Full(16, 120), activation);  // (120, 1, 1)
+        var f6 = new FullyConnectedLayer("F6", c5.OutputShape.Size, 84, activation);                                 // (84)
+        Layer output = classic
+            ? new RbfOutputLayer("Output", prototypes, f6.OutputShape.Size, Classes)                                 // (10) penalties
+            : new FullyConnectedLayer("Output", f6.OutputShape.Size, Classes, activation: null);                     // (10) logits
+        return [c1, s2, c3, s4, c5, f6, output];
+
+        Layer Subsampling(string name, TensorShape shape) => classic
+            ? new SubsamplingLayer(name, shape)
+            : new PoolingLayer(name, shape, definition.Pooling);
     }
 }

@@ -56,19 +56,15 @@ public static class ModelFile
     internal static List<SafeTensor> ToTensors(LeNet5Network network, ReadOnlySpan<float> packed)
     {
         var tensors = new List<SafeTensor>();
-        for (int l = 0; l < network.Layers.Count; l++)
+        foreach (ParameterTensor tensor in network.ParameterLayout)
         {
-            Layer layer = network.Layers[l];
-            ReadOnlySpan<float> values = packed.Slice(network.ParameterOffset(l), layer.ParameterCount);
-            foreach (var tensor in layer.Tensors)
-            {
-                var data = new float[ElementCount(tensor.Shape)];
-                if (data.Length == tensor.Length)
-                    values.Slice(tensor.Offset, tensor.Length).CopyTo(data);
-                else
-                    ((ConvolutionLayer)layer).ExpandKernels(values.Slice(tensor.Offset, tensor.Length), data);
-                tensors.Add(new SafeTensor(tensor.Name, tensor.Shape, data));
-            }
+            var data = new float[tensor.ElementCount];
+            ReadOnlySpan<float> values = packed.Slice(tensor.Offset, tensor.Length);
+            if (tensor.IsPartialTable)
+                tensor.Expand(values, data);
+            else
+                values.CopyTo(data);
+            tensors.Add(new SafeTensor(tensor.Name, tensor.Shape, data));
         }
         return tensors;
     }
@@ -95,23 +91,20 @@ public static class ModelFile
         NetworkDefinition definition = ReadDefinition(document, path);
         var network = LeNet5Network.CreateEmpty(definition, mapConstant);
         var expected = new HashSet<string>(StringComparer.Ordinal);
-        for (int l = 0; l < network.Layers.Count; l++)
+        Span<float> parameters = network.Parameters;
+        foreach (ParameterTensor tensor in network.ParameterLayout)
         {
-            Layer layer = network.Layers[l];
-            Span<float> parameters = network.LayerParameters(l);
-            foreach (var tensor in layer.Tensors)
+            expected.Add(tensor.Name);
+            ReadOnlySpan<float> data = Take(document, path, tensor.Name, tensor.Shape);
+            Span<float> target = parameters.Slice(tensor.Offset, tensor.Length);
+            if (!tensor.IsPartialTable)
             {
-                expected.Add(tensor.Name);
-                ReadOnlySpan<float> data = Take(document, path, tensor.Name, tensor.Shape);
-                if (data.Length == tensor.Length)
-                {
-                    data.CopyTo(parameters.Slice(tensor.Offset, tensor.Length));
-                }
-                else if (((ConvolutionLayer)layer).PackKernels(data, parameters.Slice(tensor.Offset, tensor.Length)) is var (output, input))
-                {
-                    throw new SafeTensorsFormatException(path, tensor.Name,
-                        $"C3 map {output} has non-zero weights from S2 map {input}, which the paper's Table I does not connect.");
-                }
+                data.CopyTo(target);
+            }
+            else if (tensor.Pack(data, target) is var (output, input))
+            {
+                throw new SafeTensorsFormatException(path, tensor.Name,
+                    $"C3 map {output} has non-zero weights from S2 map {input}, which the paper's Table I does not connect.");
             }
         }
         if (definition.Architecture == Architecture.Classic)
@@ -120,8 +113,11 @@ public static class ModelFile
             Take(document, path, PrototypesName, [LeNet5Network.Classes, RbfPrototypes.Length]).CopyTo(network.Prototypes);
         }
         foreach (var tensor in document.Tensors)
+        {
             if (!expected.Contains(tensor.Name) && !(extraPrefix is not null && tensor.Name.StartsWith(extraPrefix, StringComparison.Ordinal)))
                 throw new SafeTensorsFormatException(path, tensor.Name, $"Unexpected tensor for a {definition.Architecture} network.");
+        }
+
         return network;
     }
 
@@ -154,10 +150,11 @@ public static class ModelFile
             throw new SafeTensorsFormatException(path, name, $"Shape is [{string.Join(',', tensor.Shape)}]; expected [{string.Join(',', shape)}].");
         ReadOnlySpan<float> data = tensor.Data.Span;
         for (int i = 0; i < data.Length; i++)
+        {
             if (!float.IsFinite(data[i]))
                 throw new SafeTensorsFormatException(path, name, $"Element {i} is {data[i].ToString(CultureInfo.InvariantCulture)}; weights must be finite.");
+        }
+
         return data;
     }
-
-    private static int ElementCount(int[] shape) => shape.Aggregate(1, (product, dimension) => product * dimension);
 }

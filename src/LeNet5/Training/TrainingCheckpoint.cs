@@ -42,7 +42,10 @@ public static class TrainingCheckpoint
         var network = ModelFile.Load(document, mapConstant, Prefix);
         if (!document.Metadata.TryGetValue(EpochsKey, out string? epochsText)
             || !int.TryParse(epochsText, NumberStyles.None, CultureInfo.InvariantCulture, out int epochs))
+        {
             throw new SafeTensorsFormatException(path, null, $"Not a training checkpoint: metadata \"{EpochsKey}\" is missing or not a whole number.");
+        }
+
         var trainer = new Trainer(network, options);
         try
         {

@@ -17,8 +17,11 @@ public sealed class PredictCommandTests : IDisposable
     {
         var data = new TheoryData<string, string>();
         foreach (string fixture in new[] { "classic", "modern-tanh-average", "modern-relu-max" })
+        {
             foreach (string images in new[] { "mnist-t10k-first8-idx3-ubyte", "mnist-t10k-first8-32x32-idx3-ubyte" })
                 data.Add(fixture, images);
+        }
+
         return data;
     }
 
@@ -41,8 +44,11 @@ public sealed class PredictCommandTests : IDisposable
             float[] scores = cells[2..].Select(c => float.Parse(c, CultureInfo.InvariantCulture)).ToArray();
             float[] reference = expected.AsSpan(b * 10, 10).ToArray();
             for (int c = 0; c < 10; c++)
+            {
                 Assert.True(Math.Abs(scores[c] - reference[c]) <= 1e-4 * Math.Max(1, Math.Abs(reference[c])),
                     $"image {b} score {c}: {scores[c]} vs PyTorch {reference[c]}");
+            }
+
             int label = Array.IndexOf(reference, fixture == "classic" ? reference.Min() : reference.Max());
             Assert.Equal(label, int.Parse(cells[1], CultureInfo.InvariantCulture));
         }

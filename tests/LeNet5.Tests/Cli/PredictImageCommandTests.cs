@@ -67,11 +67,14 @@ public sealed class PredictImageCommandTests : IClassFixture<TrainedModelFixture
             ReadOnlySpan<byte> digit = test.Image(i);
             var pixels = new byte[side * side];
             for (int y = 0; y < side; y++)
+            {
                 for (int x = 0; x < side; x++)
                 {
                     byte v = digit[((y / scale) * 28) + (x / scale)];
                     pixels[(y * side) + x] = darkOnLight ? (byte)(255 - v) : v;
                 }
+            }
+
             using var stream = File.Create(System.IO.Path.Combine(folder, $"{i:D3}{extension}"));
             switch (extension)
             {

@@ -11,7 +11,7 @@ public class DataDirectoryTests
         Func<string, string?> lookup = n => environment.GetValueOrDefault(n);
 
         Assert.Equal(Path.GetFullPath("/given"), DataDirectory.Resolve("/given", lookup));
-        Assert.Equal("from --data", DataDirectory.Origin("/given", lookup));
+        Assert.Equal("from --data", DataDirectory.Origin("/given", lookup, "--data"));
         Assert.Equal(Path.GetFullPath("/env/data"), DataDirectory.Resolve(null, lookup));
         Assert.Equal("from LENET5_DATA", DataDirectory.Origin(null, lookup));
 

@@ -127,7 +127,7 @@ public sealed class DatasetDownloaderTests : IAsyncLifetime
         var second = new DatasetFile("second-labels-idx1-ubyte", new string('0', 64));
 
         DatasetUnavailableException ex = await Assert.ThrowsAsync<DatasetUnavailableException>(
-            () => new DatasetDownloader(_http, mirrors).EnsureAsync([_file, second], _data.Path, null, Token));
+            () => new DatasetDownloader(_http, mirrors) { FolderOption = "--data" }.EnsureAsync([_file, second], _data.Path, null, Token));
 
         Assert.Empty(Directory.GetFileSystemEntries(_data.Path));
         Assert.Equal([_file.CompressedName, second.CompressedName], ex.MissingFiles);

@@ -36,11 +36,20 @@ public class MnistPreprocessingTests
         var image = new byte[width * height];
         image.AsSpan().Fill(background);
         for (int r = 0; r < rows.Length; r++)
+        {
             for (int c = 0; c < rows[r].Length; c++)
+            {
                 if (rows[r][c] == '#')
+                {
                     for (int dy = 0; dy < cell; dy++)
+                    {
                         for (int dx = 0; dx < cell; dx++)
                             image[((top + (r * cell) + dy) * width) + left + (c * cell) + dx] = ink;
+                    }
+                }
+            }
+        }
+
         return image;
     }
 
@@ -48,7 +57,9 @@ public class MnistPreprocessingTests
     {
         int left = 28, right = -1, top = 28, bottom = -1;
         for (int y = 0; y < 28; y++)
+        {
             for (int x = 0; x < 28; x++)
+            {
                 if (digit[(y * 28) + x] > 0)
                 {
                     left = Math.Min(left, x);
@@ -56,6 +67,9 @@ public class MnistPreprocessingTests
                     top = Math.Min(top, y);
                     bottom = Math.Max(bottom, y);
                 }
+            }
+        }
+
         return (left, top, right - left + 1, bottom - top + 1);
     }
 
@@ -118,8 +132,11 @@ public class MnistPreprocessingTests
         // rows fall inside output pixels and only those pixels are grey.
         var image = new byte[9 * 9];
         for (int y = 1; y < 8; y++)
+        {
             for (int x = 1; x < 8; x++)
                 image[(y * 9) + x] = 255;
+        }
+
         byte[] digit = MnistPreprocessing.Prepare(image, 9, 9);
         Assert.Equal((20, 20), (InkBox(digit).Width, InkBox(digit).Height));
         Assert.All(digit, p => Assert.True(p is 0 or 255, $"pixel {p}")); // the square's edges are the box's edges
@@ -127,8 +144,11 @@ public class MnistPreprocessingTests
         // A 3-pixel bar on a 7-pixel-wide block: its edges at 3/7 of a pixel give grey levels when scaled to 20.
         var bar = new byte[9 * 9];
         for (int y = 1; y < 8; y++)
+        {
             for (int x = 1; x < 8; x++)
                 bar[(y * 9) + x] = (byte)(x is >= 3 and < 6 || y == 1 ? 255 : 0);
+        }
+
         byte[] barDigit = MnistPreprocessing.Prepare(bar, 9, 9);
         Assert.Contains(barDigit, p => p is > 0 and < 255);
     }
@@ -138,8 +158,11 @@ public class MnistPreprocessingTests
     {
         var image = new byte[50 * 120];
         for (int y = 10; y < 110; y++)
+        {
             for (int x = 20; x < 30; x++)
                 image[(y * 50) + x] = 200;
+        }
+
         var box = InkBox(MnistPreprocessing.Prepare(image, 50, 120));
         Assert.Equal((2, 20), (box.Width, box.Height)); // 10 × 100 → 2 × 20
     }
@@ -170,8 +193,11 @@ public class MnistPreprocessingTests
         byte[] noisy = (byte[])clean.Clone();
         var random = new Random(5);
         for (int i = 0; i < noisy.Length; i++)
+        {
             if (noisy[i] == 255)
                 noisy[i] = (byte)(255 - random.Next(0, 12)); // paper grain: up to 11 levels of 255
+        }
+
         Assert.Equal(MnistPreprocessing.Prepare(clean, 300, 240), MnistPreprocessing.Prepare(noisy, 300, 240));
     }
 

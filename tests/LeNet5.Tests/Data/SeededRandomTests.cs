@@ -55,9 +55,14 @@ public class SeededRandomTests
         Assert.Equal(SeededRandom.ForStream(1, 3, 2).NextUInt64(), SeededRandom.ForStream(1, 3, 2).NextUInt64());
         var firsts = new HashSet<ulong>();
         for (int seed = 0; seed < 4; seed++)
+        {
             for (int pass = 0; pass < 20; pass++)
+            {
                 for (int stream = 1; stream < 4; stream++)
                     firsts.Add(SeededRandom.ForStream(seed, pass, stream).NextUInt64());
+            }
+        }
+
         Assert.Equal(4 * 20 * 3, firsts.Count);
     }
 }

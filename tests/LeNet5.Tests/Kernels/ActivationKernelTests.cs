@@ -1,4 +1,4 @@
-using LeNet5.Kernels;
+using LeNet5.Layers;
 using LeNet5.Model;
 
 namespace LeNet5.Tests.Kernels;
@@ -11,8 +11,11 @@ public class ActivationKernelTests
     {
         var data = new TheoryData<Activation, int>();
         foreach (var activation in Enum.GetValues<Activation>())
+        {
             foreach (int bits in TestUtil.Widths())
                 data.Add(activation, bits);
+        }
+
         return data;
     }
 
@@ -27,15 +30,15 @@ public class ActivationKernelTests
             {
                 float[] a = TestUtil.RandomFloats(random, length, 3);
                 float[] gradient = TestUtil.RandomFloats(random, length);
-                var expectedY = a.Select(v => ActivationKernels.Reference(activation, v)).ToArray();
+                var expectedY = a.Select(v => ReferenceActivation.Forward(activation, v)).ToArray();
                 var y = (float[])a.Clone();
-                ActivationKernels.Forward(activation, y);
+                ActivationDispatch.Forward(activation, y);
                 TestUtil.AssertClose(expectedY, y, 1e-6, $"{activation} forward n={length} @{bits}");
 
                 var expectedGradient = new double[length];
                 for (int i = 0; i < length; i++)
-                    expectedGradient[i] = gradient[i] * ActivationKernels.ReferenceDerivative(activation, y[i]);
-                ActivationKernels.Backward(activation, y, gradient);
+                    expectedGradient[i] = gradient[i] * ReferenceActivation.Derivative(activation, y[i]);
+                ActivationDispatch.Backward(activation, y, gradient);
                 TestUtil.AssertClose(expectedGradient, gradient, 1e-6, $"{activation} backward n={length} @{bits}");
             }
         });
@@ -51,7 +54,7 @@ public class ActivationKernelTests
         TestUtil.WithWidth(bits, () =>
         {
             var y = (float[])points.Clone();
-            ActivationKernels.Forward(Activation.Tanh, y);
+            ActivationDispatch.Forward(Activation.Tanh, y);
             for (int i = 0; i < points.Length; i++)
                 worst = Math.Max(worst, Math.Abs(y[i] - Math.Tanh(points[i])));
 
@@ -61,7 +64,7 @@ public class ActivationKernelTests
             foreach (var activation in Enum.GetValues<Activation>())
             {
                 var z = (float[])special.Clone();
-                ActivationKernels.Forward(activation, z);
+                ActivationDispatch.Forward(activation, z);
                 for (int i = 0; i < z.Length; i++)
                 {
                     bool expectNaN = float.IsNaN(special[i]) || (activation != Activation.ReLU && float.IsInfinity(special[i]));
@@ -81,13 +84,15 @@ public class ActivationKernelTests
         TestUtil.WithWidth(bits, () =>
         {
             foreach (var activation in Enum.GetValues<Activation>())
+            {
                 for (int length = 1; length <= 40; length++)
                 {
                     float[] a = TestUtil.RandomFloats(random, length, 2);
-                    var expected = a.Select(v => ActivationKernels.Reference(activation, (0.75 * v) - 0.25)).ToArray();
-                    ActivationKernels.AffineForward(activation, a, 0.75f, -0.25f);
+                    var expected = a.Select(v => ReferenceActivation.Forward(activation, (0.75 * v) - 0.25)).ToArray();
+                    ActivationDispatch.AffineForward(activation, a, 0.75f, -0.25f);
                     TestUtil.AssertClose(expected, a, 1e-6, $"{activation} affine n={length} @{bits}");
                 }
+            }
         });
     }
 
@@ -97,8 +102,8 @@ public class ActivationKernelTests
     public void Squash_HasThePapersConstants()
     {
         // Appendix A: f(1) = 1 and f(-1) = -1 by the choice A = 1.7159, S = 2/3; f'(0) = A·S ≈ 1.1439.
-        Assert.Equal(1.0, ActivationKernels.Reference(Activation.ScaledTanh, 1.0), 4);
-        Assert.Equal(-1.0, ActivationKernels.Reference(Activation.ScaledTanh, -1.0), 4);
-        Assert.Equal(1.7159 * 2 / 3, ActivationKernels.ReferenceDerivative(Activation.ScaledTanh, 0.0), 6);
+        Assert.Equal(1.0, ReferenceActivation.Forward(Activation.ScaledTanh, 1.0), 4);
+        Assert.Equal(-1.0, ReferenceActivation.Forward(Activation.ScaledTanh, -1.0), 4);
+        Assert.Equal(1.7159 * 2 / 3, ReferenceActivation.Derivative(Activation.ScaledTanh, 0.0), 6);
     }
 }

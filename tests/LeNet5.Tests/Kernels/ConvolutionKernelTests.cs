@@ -1,4 +1,5 @@
 using LeNet5.Kernels;
+using LeNet5.Layers;
 using LeNet5.Model;
 
 namespace LeNet5.Tests.Kernels;
@@ -20,7 +21,7 @@ public class ConvolutionKernelTests
     {
         var random = new Random(bits);
         var table = ConnectionTable.FromPicture("X . X\nX X .", inputs: 2, outputs: 3);
-        var wiring = MapWiring.Forward(table);
+        var wiring = TableWiring.Forward(table);
         TestUtil.WithWidth(bits, () =>
         {
             foreach (int kernelSize in new[] { 1, 3, 5 })
@@ -39,8 +40,8 @@ public class ConvolutionKernelTests
                     ConvolutionKernels.Correlate(input, inputHeight, inputWidth, kernels, kernelSize, bias, wiring, output);
                     TestUtil.AssertClose(expectedOutput, output, Tolerance, $"correlate k={kernelSize} w={outputWidth} @{bits}");
                     var activated = new float[expectedOutput.Length];
-                    ConvolutionKernels.Correlate(input, inputHeight, inputWidth, kernels, kernelSize, bias, wiring, activated, Activation.ScaledTanh);
-                    TestUtil.AssertClose(expectedOutput.Select(v => ActivationKernels.Reference(Activation.ScaledTanh, v)).ToArray(), activated, Tolerance,
+                    ConvolutionKernels.Correlate<ActivationKernels.ScaledTanhOp>(input, inputHeight, inputWidth, kernels, kernelSize, bias, wiring, activated);
+                    TestUtil.AssertClose(expectedOutput.Select(v => ReferenceActivation.Forward(Activation.ScaledTanh, v)).ToArray(), activated, Tolerance,
                         $"squashed correlate k={kernelSize} w={outputWidth} @{bits}");
 
                     var kernelGradient = new float[kernels.Length];
@@ -66,7 +67,7 @@ public class ConvolutionKernelTests
                 for (int targets = 1; targets <= 13; targets++)
                 {
                     var table = ConnectionTable.Full(sources, targets);
-                    var wiring = MapWiring.Forward(table);
+                    var wiring = TableWiring.Forward(table);
                     Assert.True(wiring.SharesSources);
                     int kernelSize = 1 + (2 * (targets % 3)), outputWidth = 3 + (targets * 3 % 29), outputHeight = 1 + (targets % 4);
                     int inputHeight = outputHeight + kernelSize - 1, inputWidth = outputWidth + kernelSize - 1;
@@ -75,7 +76,7 @@ public class ConvolutionKernelTests
                     float[] bias = TestUtil.RandomFloats(random, targets);
                     var (expected, _, _) = Reference(table, input, inputHeight, inputWidth, kernels, kernelSize, bias, new float[targets * outputHeight * outputWidth]);
                     var output = new float[expected.Length];
-                    ConvolutionKernels.Correlate(input, inputHeight, inputWidth, kernels, kernelSize, bias, wiring, output, Activation.ReLU);
+                    ConvolutionKernels.Correlate<ActivationKernels.ReLUOp>(input, inputHeight, inputWidth, kernels, kernelSize, bias, wiring, output);
                     TestUtil.AssertClose(expected.Select(v => Math.Max(v, 0)).ToArray(), output, Tolerance,
                         $"full {sources}→{targets} k={kernelSize} w={outputWidth} @{bits}");
                 }
@@ -112,7 +113,7 @@ public class ConvolutionKernelTests
                         string what = $"{table.Inputs}→{table.Outputs} k={kernelSize} w={outputWidth} @{bits}";
 
                         var transposed = new float[table.Inputs * taps * lanes];
-                        int[] index = MapLaneConvolutionKernels.TransposedIndex(table, taps);
+                        int[] index = TableWiring.TransposedIndex(table, taps);
                         MapLaneConvolutionKernels.Transpose(kernels, index, transposed);
                         float[] output = [.. new float[expectedOutput.Length], .. Enumerable.Repeat(12345f, 40)];
                         float[] block = [.. new float[lanes * 10], .. Enumerable.Repeat(12345f, 40)];
@@ -148,15 +149,15 @@ public class ConvolutionKernelTests
         // Called directly, so each width is exercised whatever MaxBits says (emulated where the hardware lacks it).
         var random = new Random(3);
         var table = ConnectionTable.Full(2, 2);
-        var wiring = MapWiring.Forward(table);
+        var wiring = TableWiring.Forward(table);
         const int Side = 21, KernelSize = 5, OutputSide = Side - KernelSize + 1;
         float[] input = TestUtil.RandomFloats(random, 2 * Side * Side);
         float[] kernels = TestUtil.RandomFloats(random, 4 * 25);
         float[] bias = TestUtil.RandomFloats(random, 2);
         var (expected, _, _) = Reference(table, input, Side, Side, kernels, KernelSize, bias, new float[2 * OutputSide * OutputSide]);
         var output = new float[expected.Length];
-        ConvolutionKernels.Correlate<Vec1, ActivationKernels.IdentityOp>(input, Side, Side, kernels, KernelSize, bias, wiring, output);
-        TestUtil.AssertClose(expected, output, Tolerance, "Vec1");
+        ConvolutionKernels.Correlate<Vec32, ActivationKernels.IdentityOp>(input, Side, Side, kernels, KernelSize, bias, wiring, output);
+        TestUtil.AssertClose(expected, output, Tolerance, "Vec32");
         ConvolutionKernels.Correlate<Vec128, ActivationKernels.IdentityOp>(input, Side, Side, kernels, KernelSize, bias, wiring, output);
         TestUtil.AssertClose(expected, output, Tolerance, "Vec128");
         ConvolutionKernels.Correlate<Vec256, ActivationKernels.IdentityOp>(input, Side, Side, kernels, KernelSize, bias, wiring, output);
@@ -168,7 +169,7 @@ public class ConvolutionKernelTests
     [Fact]
     public void Correlate_RejectsBuffersThatAreTooSmall()
     {
-        var wiring = MapWiring.Forward(ConnectionTable.Full(1, 1));
+        var wiring = TableWiring.Forward(ConnectionTable.Full(1, 1));
         Assert.Throws<ArgumentOutOfRangeException>(() =>
             ConvolutionKernels.Correlate(new float[24], 5, 5, new float[25], 5, new float[1], wiring, new float[1]));
         Assert.Throws<ArgumentOutOfRangeException>(() =>
@@ -199,21 +200,30 @@ public class ConvolutionKernelTests
         {
             int i = table.InputOfConnection[c], o = table.OutputOfConnection[c];
             for (int y = 0; y < oh; y++)
+            {
                 for (int x = 0; x < ow; x++)
+                {
                     for (int ky = 0; ky < k; ky++)
+                    {
                         for (int kx = 0; kx < k; kx++)
                         {
                             double v = input[(i * inputHeight * inputWidth) + ((y + ky) * inputWidth) + x + kx];
                             output[(o * oh * ow) + (y * ow) + x] += kernels[(c * k * k) + (ky * k) + kx] * v;
                             kernelGradient[(c * k * k) + (ky * k) + kx] += gradient[(o * oh * ow) + (y * ow) + x] * v;
                         }
+                    }
+                }
+            }
         }
         for (int o = 0; o < table.Outputs; o++)
+        {
             for (int p = 0; p < oh * ow; p++)
             {
                 output[(o * oh * ow) + p] += bias[o];
                 biasGradient[o] += gradient[(o * oh * ow) + p];
             }
+        }
+
         return (output, kernelGradient, biasGradient);
     }
 }

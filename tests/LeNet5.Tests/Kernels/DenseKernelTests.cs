@@ -46,14 +46,16 @@ public class DenseKernelTests
                 const int Batch = 11;
                 float[] x = TestUtil.RandomFloats(random, Batch * inputs), w = TestUtil.RandomFloats(random, outputs * inputs), bias = TestUtil.RandomFloats(random, outputs);
                 var whole = new float[Batch * outputs];
-                DenseKernels.Forward(x, w, bias, whole, Batch, Activation.ScaledTanh);
+                DenseKernels.Forward<ActivationKernels.ScaledTanhOp>(x, w, bias, whole, Batch);
                 for (int b = 0; b < Batch; b++)
+                {
                     for (int size = 1; size <= Batch - b; size += 4)
                     {
                         var part = new float[size * outputs];
-                        DenseKernels.Forward(x.AsSpan(b * inputs, size * inputs), w, bias, part, size, Activation.ScaledTanh);
+                        DenseKernels.Forward<ActivationKernels.ScaledTanhOp>(x.AsSpan(b * inputs, size * inputs), w, bias, part, size);
                         Assert.True(part.AsSpan(0, outputs).SequenceEqual(whole.AsSpan(b * outputs, outputs)), $"image {b} in a batch of {size}, K={inputs} @{bits}");
                     }
+                }
             }
         });
     }
@@ -72,6 +74,7 @@ public class DenseKernelTests
         var dw = dwStart.Select(v => (double)v).ToArray();
         var db = dbStart.Select(v => (double)v).ToArray();
         for (int b = 0; b < batch; b++)
+        {
             for (int o = 0; o < outputs; o++)
             {
                 double sum = bias[o];
@@ -84,6 +87,7 @@ public class DenseKernelTests
                 y[(b * outputs) + o] = sum;
                 db[o] += dy[(b * outputs) + o];
             }
+        }
 
         // Guard floats past the end: a kernel that writes beyond its output fails the check below.
         const float Guard = 12345f;
@@ -94,8 +98,8 @@ public class DenseKernelTests
 
         // The activation applied in registers: the squash of the same sums.
         var squashed = new float[batch * outputs];
-        DenseKernels.Forward(x, w, bias, squashed, batch, Activation.ScaledTanh);
-        TestUtil.AssertClose(y.Select(v => ActivationKernels.Reference(Activation.ScaledTanh, v)).ToArray(), squashed, Tolerance * inputs, $"squashed forward {what}");
+        DenseKernels.Forward<ActivationKernels.ScaledTanhOp>(x, w, bias, squashed, batch);
+        TestUtil.AssertClose(y.Select(v => ReferenceActivation.Forward(Activation.ScaledTanh, v)).ToArray(), squashed, Tolerance * inputs, $"squashed forward {what}");
 
         var actualDx = Enumerable.Repeat(Guard, (batch * inputs) + 40).ToArray();
         DenseKernels.InputGradient(w, dy, actualDx.AsSpan(0, batch * inputs), batch, inputs);

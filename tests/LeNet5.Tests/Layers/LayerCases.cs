@@ -21,8 +21,11 @@ internal static class LayerCases
     {
         var data = new TheoryData<string, int>();
         foreach (string network in Networks)
+        {
             for (int layer = 0; layer < 7; layer++)
                 data.Add(network, layer);
+        }
+
         return data;
     }
 
@@ -30,9 +33,14 @@ internal static class LayerCases
     {
         var data = new TheoryData<string, int, int>();
         foreach (string network in Networks)
+        {
             for (int layer = 0; layer < 7; layer++)
+            {
                 foreach (var bits in TestUtil.Widths())
                     data.Add(network, layer, bits);
+            }
+        }
+
         return data;
     }
 

@@ -21,9 +21,14 @@ public class LayerCurvatureTests
     {
         var data = new TheoryData<string, int>();
         foreach (string network in LayerCases.Networks)
+        {
             for (int layer = 0; layer < 7; layer++)
+            {
                 if (!(network == "Classic" && layer is 1 or 3 or 6))
                     data.Add(network, layer);
+            }
+        }
+
         return data;
     }
 
@@ -59,7 +64,9 @@ public class LayerCurvatureTests
         var expectedParameters = new double[p.Length];
         var expectedInput = new double[x.Length];
         for (int b = 0; b < Batch; b++)
+        {
             for (int m = 0; m < maps; m++)
+            {
                 for (int u = 0; u < plane; u++)
                 {
                     int unit = (((b * maps) + m) * plane) + u;
@@ -73,6 +80,9 @@ public class LayerCurvatureTests
                     }
                     expectedParameters[maps + m] += d;
                 }
+            }
+        }
+
         TestUtil.AssertClose(expectedParameters, parameterCurvature, 1e-5, "subsampling parameter curvature");
         TestUtil.AssertClose(expectedInput, inputCurvature, 1e-5, "subsampling input curvature");
     }

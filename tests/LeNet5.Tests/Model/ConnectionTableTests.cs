@@ -20,8 +20,11 @@ public class ConnectionTableTests
         Assert.Equal(6, table.Inputs);
         Assert.Equal(16, table.Outputs);
         for (int o = 0; o < 16; o++)
+        {
             for (int i = 0; i < 6; i++)
                 Assert.True(s_paperTable[o].Contains(i) == table.ConnectionIndex(o, i) >= 0, $"C3 map {o}, S2 map {i}");
+        }
+
         Assert.Equal(60, table.Connections);
     }
 

@@ -4,12 +4,32 @@ namespace LeNet5.Tests.Model;
 
 public class RbfPrototypesTests
 {
+    /// <summary>
+    /// The parser can only produce ±1, so that alone could not fail; the ink of each digit (counted from the
+    /// drawing) and the orientation (row by row, digit by digit) can: a changed bitmap, a transposed or mirrored
+    /// parse, or digits in the wrong order fail here.
+    /// </summary>
     [Fact]
     public void Prototypes_AreTenBitmapsOfPlusMinusOne()
     {
         Assert.Equal(840, RbfPrototypes.Values.Length);
         foreach (float v in RbfPrototypes.Values)
             Assert.True(v is 1f or -1f);
+
+        int[] ink = [22, 16, 21, 22, 20, 28, 23, 17, 23, 22];
+        for (int digit = 0; digit < 10; digit++)
+        {
+            int count = 0;
+            foreach (float v in RbfPrototypes.Values.Slice(digit * 84, 84))
+                count += v > 0 ? 1 : 0;
+            Assert.True(ink[digit] == count, $"digit {digit} has {count} ink pixels; its bitmap has {ink[digit]}");
+        }
+
+        // Row 1 of the 1 is "...#..." and of the 4 ".....#.": the ink is where the drawing puts it, row-major.
+        Assert.Equal([-1f, -1f, -1f, 1f, -1f, -1f, -1f], RbfPrototypes.Values.Slice((1 * 84) + 7, 7).ToArray());
+        Assert.Equal([-1f, -1f, -1f, -1f, -1f, 1f, -1f], RbfPrototypes.Values.Slice((4 * 84) + 7, 7).ToArray());
+        // The 7's top stroke, row 1, is ink from edge to edge.
+        Assert.All(RbfPrototypes.Values.Slice((7 * 84) + 7, 7).ToArray(), v => Assert.Equal(1f, v));
     }
 
     [Fact]
@@ -17,6 +37,7 @@ public class RbfPrototypesTests
     {
         // Distinct digits must differ in enough pixels for the RBF penalties to separate the classes.
         for (int a = 0; a < 10; a++)
+        {
             for (int b = a + 1; b < 10; b++)
             {
                 int differing = 0;
@@ -24,6 +45,7 @@ public class RbfPrototypesTests
                     differing += RbfPrototypes.Values[(a * 84) + j] != RbfPrototypes.Values[(b * 84) + j] ? 1 : 0;
                 Assert.True(differing >= 10, $"digits {a} and {b} differ in only {differing} pixels");
             }
+        }
     }
 
     [Fact]
@@ -31,10 +53,12 @@ public class RbfPrototypesTests
     {
         // Fig. 3's bitmaps leave the top and bottom rows empty.
         for (int digit = 0; digit < 10; digit++)
+        {
             for (int x = 0; x < 7; x++)
             {
                 Assert.Equal(-1f, RbfPrototypes.Values[(digit * 84) + x]);
                 Assert.Equal(-1f, RbfPrototypes.Values[(digit * 84) + (11 * 7) + x]);
             }
+        }
     }
 }

@@ -15,9 +15,14 @@ public class BatchPredictorTests
     {
         var data = new TheoryData<bool, int, int>();
         foreach (bool classic in new[] { true, false })
+        {
             foreach (int batch in new[] { 1, 7, 64, 257 })
+            {
                 foreach (int threads in new[] { 1, 2, 3 })
                     data.Add(classic, batch, threads);
+            }
+        }
+
         return data;
     }
 
@@ -223,7 +228,9 @@ public class BatchPredictorTests
     {
         Assert.Equal(expected.Length, actual.Length);
         for (int i = 0; i < expected.Length; i++)
+        {
             Assert.True(BitConverter.SingleToInt32Bits(expected[i]) == BitConverter.SingleToInt32Bits(actual[i]),
                 $"score {i} (image {i / Classes}): expected {expected[i]:R}, got {actual[i]:R}");
+        }
     }
 }

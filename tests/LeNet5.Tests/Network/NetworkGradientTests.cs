@@ -15,8 +15,11 @@ public class NetworkGradientTests
     {
         var data = new TheoryData<string, int>();
         foreach (string network in LayerCases.Networks)
+        {
             foreach (int bits in TestUtil.Widths())
                 data.Add(network, bits);
+        }
+
         return data;
     }
 

@@ -46,12 +46,14 @@ public sealed class ModelFileTests : IDisposable
         // C3 is dense with zeros exactly outside Table I.
         float[] c3 = document["c3.weight"].Data.ToArray();
         for (int o = 0; o < 16; o++)
+        {
             for (int i = 0; i < 6; i++)
             {
                 bool connected = ConnectionTable.PaperC3.ConnectionIndex(o, i) >= 0;
                 bool allZero = c3.AsSpan(((o * 6) + i) * 25, 25).IndexOfAnyExcept(0f) < 0;
                 Assert.Equal(!connected, allZero);
             }
+        }
     }
 
     [Fact]

@@ -38,12 +38,14 @@ public class DistortionTests
                 x = Math.Clamp(x + Math.Cos(angle), 3, 28);
                 y = Math.Clamp(y + Math.Sin(angle), 3, 28);
                 for (int dy = -1; dy <= 1; dy++)
+                {
                     for (int dx = -1; dx <= 1; dx++)
                     {
                         int i = ((int)y + dy) * Side + (int)x + dx;
                         float value = random.Next(3) == 0 ? Ink : Background + (float)(random.NextDouble() * (Ink - Background));
                         image[i] = Math.Max(image[i], value);
                     }
+                }
             }
         }
         return image;
@@ -84,6 +86,7 @@ public class DistortionTests
         var destination = new float[Side * Side];
         Distortion.Resample(source, destination, AffineTransform.Translation(shiftX, shiftY).Inverse());
         for (int y = 0; y < Side; y++)
+        {
             for (int x = 0; x < Side; x++)
             {
                 int fromX = x - shiftX, fromY = y - shiftY;
@@ -93,6 +96,7 @@ public class DistortionTests
                 Assert.True(BitConverter.SingleToInt32Bits(expected) == BitConverter.SingleToInt32Bits(actual),
                     $"({x}, {y}) after shift ({shiftX}, {shiftY}): expected {expected:R}, got {actual:R}");
             }
+        }
     }
 
     [Fact]
@@ -137,8 +141,10 @@ public class DistortionTests
             float low = Math.Min(source.Min(), Background), high = source.Max();
             Distortion.Apply(source, destination, draw % 4 < 2 ? DistortionOptions.Default : extreme, random);
             for (int i = 0; i < destination.Length; i++)
+            {
                 Assert.True(destination[i] >= low && destination[i] <= high,
                     $"draw {draw}, pixel {i}: {destination[i]:R} outside [{low:R}, {high:R}]");
+            }
         }
     }
 
@@ -236,8 +242,11 @@ public class DistortionTests
     {
         var data = new TheoryData<string, float>();
         foreach (string name in new[] { "MaxTranslation", "MaxScale", "MaxSqueeze", "MaxShear" })
+        {
             foreach (float value in new[] { -0.01f, float.NaN, float.PositiveInfinity, float.NegativeInfinity })
                 data.Add(name, value);
+        }
+
         data.Add("MaxTranslation", 16.5f);
         data.Add("MaxScale", 1f);
         data.Add("MaxScale", 2f);

@@ -3,45 +3,6 @@ using LeNet5.Network;
 
 namespace LeNet5.Training;
 
-/// <summary>One test image the network got wrong, and how sure it was.</summary>
-/// <param name="Index">The image's index in the set.</param>
-/// <param name="Label">The true class.</param>
-/// <param name="Predicted">The network's class.</param>
-/// <param name="Margin">How much better the wrong class scored than the true one: y_true − y_predicted for the RBF penalties (Classic), z_predicted − z_true for logits (Modern).</param>
-public sealed record Mistake(int Index, int Label, int Predicted, float Margin);
-
-/// <summary>Test error, the confusion matrix, per-class error and the most confident mistakes.</summary>
-public sealed class EvaluationResult
-{
-    internal EvaluationResult(int[,] confusion, IReadOnlyList<Mistake> worst)
-    {
-        Confusion = confusion;
-        MostConfidentMistakes = worst;
-    }
-
-    /// <summary>[true class, predicted class] counts.</summary>
-    public int[,] Confusion { get; }
-
-    /// <summary>The mistakes with the largest margins, largest first.</summary>
-    public IReadOnlyList<Mistake> MostConfidentMistakes { get; }
-
-    /// <summary>Images evaluated.</summary>
-    public int Count => Enumerable.Range(0, LeNet5Network.Classes).Sum(t => Enumerable.Range(0, LeNet5Network.Classes).Sum(p => Confusion[t, p]));
-
-    /// <summary>Images misclassified.</summary>
-    public int Errors => Count - Enumerable.Range(0, LeNet5Network.Classes).Sum(c => Confusion[c, c]);
-
-    /// <summary>Errors / Count, as a fraction.</summary>
-    public double ErrorRate => Count == 0 ? 0 : (double)Errors / Count;
-
-    /// <summary>The error rate among the images of class <paramref name="label"/>.</summary>
-    public double ClassErrorRate(int label)
-    {
-        int total = Enumerable.Range(0, LeNet5Network.Classes).Sum(p => Confusion[label, p]);
-        return total == 0 ? 0 : 1 - ((double)Confusion[label, label] / total);
-    }
-}
-
 /// <summary>Runs a network over a labelled set.</summary>
 public static class Evaluator
 {
@@ -69,7 +30,6 @@ public static class Evaluator
         var indices = new int[BatchSize];
         var confusion = new int[LeNet5Network.Classes, LeNet5Network.Classes];
         var mistakes = new List<Mistake>();
-        bool penalties = network.Definition.Architecture == Model.Architecture.Classic;
         for (int start = 0; start < count; start += BatchSize)
         {
             int batch = Math.Min(BatchSize, count - start);
@@ -84,7 +44,7 @@ public static class Evaluator
                 if (label != predicted)
                 {
                     float truth = scores[(b * LeNet5Network.Classes) + label], chosen = scores[(b * LeNet5Network.Classes) + predicted];
-                    mistakes.Add(new Mistake(start + b, label, predicted, penalties ? truth - chosen : chosen - truth));
+                    mistakes.Add(new Mistake(start + b, label, predicted, network.LossHead.Margin(truth, chosen)));
                 }
             }
             progress?.Report(start + batch);

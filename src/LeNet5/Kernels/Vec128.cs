@@ -1,0 +1,60 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.Arm;
+using System.Runtime.Intrinsics.X86;
+
+namespace LeNet5.Kernels;
+
+internal readonly struct Vec128 : ISimdVector<Vec128>
+{
+    private readonly Vector128<float> _value;
+    private Vec128(Vector128<float> value) => _value = value;
+
+    public static int Count => Vector128<float>.Count;
+    public static bool IsHardwareAccelerated => Vector128.IsHardwareAccelerated;
+    public static Vec128 Zero => default;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vec128 Broadcast(float value) => new(Vector128.Create(value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vec128 Load(ref float source, nint index) => new(Vector128.LoadUnsafe(ref source, (nuint)index));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(Vec128 value, ref float destination, nint index) => value._value.StoreUnsafe(ref destination, (nuint)index);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vec128 Add(Vec128 left, Vec128 right) => new(left._value + right._value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vec128 Subtract(Vec128 left, Vec128 right) => new(left._value - right._value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vec128 Multiply(Vec128 left, Vec128 right) => new(left._value * right._value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vec128 Divide(Vec128 left, Vec128 right) => new(left._value / right._value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vec128 Sqrt(Vec128 value) => new(Vector128.Sqrt(value._value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vec128 Min(Vec128 left, Vec128 right) => new(Sse.IsSupported ? Sse.Min(left._value, right._value)
+        : AdvSimd.IsSupported ? AdvSimd.Min(left._value, right._value) : Vector128.Min(left._value, right._value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vec128 Max(Vec128 left, Vec128 right) => new(Sse.IsSupported ? Sse.Max(left._value, right._value)
+        : AdvSimd.IsSupported ? AdvSimd.Max(left._value, right._value) : Vector128.Max(left._value, right._value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vec128 WhereGreaterThanZero(Vec128 condition, Vec128 value) => new(Vector128.GreaterThan(condition._value, Vector128<float>.Zero) & value._value);
+    /// <remarks>
+    /// WebAssembly SIMD has no fused multiply-add (only relaxed SIMD's, which is off by default and may round either
+    /// way), so there Vector128.FusedMultiplyAdd is a software fallback, lane by lane: in the browser's interpreter
+    /// it made the forward pass about 4× slower than a multiply and an add. WebAssembly therefore multiplies, then
+    /// adds (rounding twice, as net8.0 does on hardware without FMA); every other platform keeps the fused form.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vec128 MultiplyAdd(Vec128 a, Vec128 b, Vec128 c)
+#if NET9_0_OR_GREATER
+        => new(System.Runtime.Intrinsics.Wasm.PackedSimd.IsSupported ? (a._value * b._value) + c._value : Vector128.FusedMultiplyAdd(a._value, b._value, c._value));
+#else
+        => new(Fma.IsSupported ? Fma.MultiplyAdd(a._value, b._value, c._value)
+            : AdvSimd.IsSupported ? AdvSimd.FusedMultiplyAdd(c._value, a._value, b._value) : (a._value * b._value) + c._value);
+#endif
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vec128 ClearLanesBelow(Vec128 value, int firstKept)
+        => new(Vector128.GreaterThanOrEqual(Vector128.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(Simd.LaneIndices)), Vector128.Create(firstKept)).AsSingle() & value._value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Sum(Vec128 value) => SumOf(value._value);
+
+    /// <summary>(v0 + v2) + (v1 + v3), by two shuffles: the same order at every width, so every path reduces alike.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static float SumOf(Vector128<float> v)
+    {
+        v += Vector128.Shuffle(v, Vector128.Create(2, 3, 0, 1));
+        v += Vector128.Shuffle(v, Vector128.Create(1, 0, 3, 2));
+        return v.ToScalar();
+    }
+}

@@ -1,0 +1,28 @@
+using System.Runtime.CompilerServices;
+
+namespace LeNet5.Kernels;
+
+/// <summary>One 32-bit lane: the scalar path, run by the same generic kernels (<see cref="Simd.MaxBits"/> = 32).</summary>
+internal readonly struct Vec32 : ISimdVector<Vec32>
+{
+    private readonly float _value;
+    private Vec32(float value) => _value = value;
+
+    public static int Count => 1;
+    public static bool IsHardwareAccelerated => true;
+    public static Vec32 Zero => default;
+    public static Vec32 Broadcast(float value) => new(value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vec32 Load(ref float source, nint index) => new(Unsafe.Add(ref source, index));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(Vec32 value, ref float destination, nint index) => Unsafe.Add(ref destination, index) = value._value;
+    public static Vec32 Add(Vec32 left, Vec32 right) => new(left._value + right._value);
+    public static Vec32 Subtract(Vec32 left, Vec32 right) => new(left._value - right._value);
+    public static Vec32 Multiply(Vec32 left, Vec32 right) => new(left._value * right._value);
+    public static Vec32 Divide(Vec32 left, Vec32 right) => new(left._value / right._value);
+    public static Vec32 Sqrt(Vec32 value) => new(MathF.Sqrt(value._value));
+    public static Vec32 Min(Vec32 left, Vec32 right) => new(MathF.Min(left._value, right._value));
+    public static Vec32 Max(Vec32 left, Vec32 right) => new(MathF.Max(left._value, right._value));
+    public static Vec32 WhereGreaterThanZero(Vec32 condition, Vec32 value) => condition._value > 0f ? value : default;
+    public static Vec32 MultiplyAdd(Vec32 a, Vec32 b, Vec32 c) => new(MathF.FusedMultiplyAdd(a._value, b._value, c._value));
+    public static Vec32 ClearLanesBelow(Vec32 value, int firstKept) => firstKept > 0 ? default : value;
+    public static float Sum(Vec32 value) => value._value;
+}

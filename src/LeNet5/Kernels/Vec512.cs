@@ -1,0 +1,47 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace LeNet5.Kernels;
+
+internal readonly struct Vec512 : ISimdVector<Vec512>
+{
+    private readonly Vector512<float> _value;
+    private Vec512(Vector512<float> value) => _value = value;
+
+    public static int Count => Vector512<float>.Count;
+    public static bool IsHardwareAccelerated => Vector512.IsHardwareAccelerated;
+    public static Vec512 Zero => default;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vec512 Broadcast(float value) => new(Vector512.Create(value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vec512 Load(ref float source, nint index) => new(Vector512.LoadUnsafe(ref source, (nuint)index));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(Vec512 value, ref float destination, nint index) => value._value.StoreUnsafe(ref destination, (nuint)index);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vec512 Add(Vec512 left, Vec512 right) => new(left._value + right._value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vec512 Subtract(Vec512 left, Vec512 right) => new(left._value - right._value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vec512 Multiply(Vec512 left, Vec512 right) => new(left._value * right._value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vec512 Divide(Vec512 left, Vec512 right) => new(left._value / right._value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vec512 Sqrt(Vec512 value) => new(Vector512.Sqrt(value._value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vec512 Min(Vec512 left, Vec512 right) => new(Avx512F.IsSupported ? Avx512F.Min(left._value, right._value) : Vector512.Min(left._value, right._value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vec512 Max(Vec512 left, Vec512 right) => new(Avx512F.IsSupported ? Avx512F.Max(left._value, right._value) : Vector512.Max(left._value, right._value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vec512 WhereGreaterThanZero(Vec512 condition, Vec512 value) => new(Vector512.GreaterThan(condition._value, Vector512<float>.Zero) & value._value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vec512 MultiplyAdd(Vec512 a, Vec512 b, Vec512 c)
+#if NET9_0_OR_GREATER
+        => new(Vector512.FusedMultiplyAdd(a._value, b._value, c._value));
+#else
+        => new(Avx512F.IsSupported ? Avx512F.FusedMultiplyAdd(a._value, b._value, c._value)
+            : Fma.IsSupported ? Vector512.Create(Fma.MultiplyAdd(a._value.GetLower(), b._value.GetLower(), c._value.GetLower()),
+                Fma.MultiplyAdd(a._value.GetUpper(), b._value.GetUpper(), c._value.GetUpper()))
+            : (a._value * b._value) + c._value);
+#endif
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vec512 ClearLanesBelow(Vec512 value, int firstKept)
+        => new(Vector512.GreaterThanOrEqual(Vector512.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(Simd.LaneIndices)), Vector512.Create(firstKept)).AsSingle() & value._value);
+    /// <summary>Halves added down to 128 bits, then two shuffles: seven instructions (Vector512.Sum takes about twenty-five here).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Sum(Vec512 value) => Vec128.SumOf(value._value.GetLower().GetLower() + value._value.GetLower().GetUpper()
+        + (value._value.GetUpper().GetLower() + value._value.GetUpper().GetUpper()));
+}

@@ -1,0 +1,20 @@
+using LeNet5.Kernels;
+using LeNet5.Model;
+
+namespace LeNet5.Layers;
+
+/// <summary>A <see cref="ConnectionTable"/> turned into the plain index lists the convolution kernels take.</summary>
+internal static class TableWiring
+{
+    /// <summary>Output maps summing their input maps: the forward pass.</summary>
+    public static MapWiring Forward(ConnectionTable table)
+        => MapWiring.Forward(table.Inputs, table.Outputs, table.OutputOfConnection, table.InputOfConnection);
+
+    /// <summary>Input maps summing the output maps they feed: the input-gradient pass.</summary>
+    public static MapWiring Transposed(ConnectionTable table)
+        => MapWiring.Transposed(table.Inputs, table.Outputs, table.OutputOfConnection, table.InputOfConnection);
+
+    /// <summary>Where each packed kernel weight stands in the map-lane kernels' tap-major layout.</summary>
+    public static int[] TransposedIndex(ConnectionTable table, int taps)
+        => MapLaneConvolutionKernels.TransposedIndex(table.Outputs, table.OutputOfConnection, table.InputOfConnection, taps);
+}
