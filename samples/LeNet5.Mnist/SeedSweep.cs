@@ -36,9 +36,13 @@ internal static class SeedSweep
         {
             int dash = part.Length > 1 ? part.IndexOf('-', 1) : -1;
             if (dash > 0 && TryInt(part[..dash], out int first) && TryInt(part[(dash + 1)..], out int last) && first <= last && last - first < 1_000)
+            {
                 seeds.AddRange(Enumerable.Range(first, last - first + 1));
+            }
             else if (TryInt(part, out int seed))
+            {
                 seeds.Add(seed);
+            }
             else
             {
                 result.AddError($"--seeds must be whole numbers or ranges separated by commas, such as 1,2,3,4 or 1-4; '{part}' is neither.");
@@ -90,8 +94,10 @@ internal static class SeedSweep
                 {
                     metrics.Add(report, trainer.Network);
                     lock (gate)
+                    {
                         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                             $"seed {seed,3}  epoch {report.Epoch,2}/{options.Epochs}  loss {report.TrainLoss,8:F4}  test error {report.TestErrorRate * 100,5:F2} %  training error {metrics.LastTrainError * 100,5:F2} % (first {metrics.TrainErrorCount:N0})  {report.Seconds,6:F1} s"));
+                    }
                 };
                 var reports = trainer.Train(train, test, null, cancellationToken, modelPath);
                 double trainError = Evaluator.Evaluate(trainer.Network, train, keepMistakes: 0).ErrorRate;

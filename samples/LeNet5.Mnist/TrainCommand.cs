@@ -1,12 +1,12 @@
 using System.CommandLine;
 using System.Globalization;
-using Spectre.Console;
 using LeNet5.Data;
 using LeNet5.Mnist.Plots;
 using LeNet5.Mnist.Terminal;
 using LeNet5.Model;
 using LeNet5.Network;
 using LeNet5.Training;
+using Spectre.Console;
 
 namespace LeNet5.Mnist;
 
@@ -49,8 +49,10 @@ internal static class TrainCommand
             if (result.GetResult(seeds) is not { Implicit: false })
                 return;
             foreach (Option other in new Option[] { seed, resume, plots })
+            {
                 if (result.GetResult(other) is { Implicit: false })
                     result.AddError($"--seeds trains one model per seed; it does not go with {other.Name}.");
+            }
         });
         command.Validators.Add(result =>
         {

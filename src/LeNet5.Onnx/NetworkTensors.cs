@@ -22,8 +22,10 @@ internal static class NetworkTensors
         bool classic = network.Definition.Architecture == Architecture.Classic;
         float[] parameters = network.Parameters.ToArray();
         for (int i = 0; i < parameters.Length; i++)
+        {
             if (!float.IsFinite(parameters[i]))
                 throw new ArgumentException($"Parameter {i} of the network is {parameters[i]}; only a network with finite parameters can be exported.", nameof(network));
+        }
 
         var tensors = new Dictionary<string, NamedTensor>(StringComparer.Ordinal);
         int at = 0;

@@ -53,8 +53,11 @@ internal sealed class OnnxGraph
     public string Node(string opType, string name, string doc, string[] inputs, string output, params OnnxAttribute[] attributes)
     {
         foreach (string input in inputs)
+        {
             if (!_values.Contains(input))
                 throw new InvalidOperationException($"Node {name} reads {input}, which nothing defines before it.");
+        }
+
         if (!_nodeNames.Add(name))
             throw new InvalidOperationException($"Two nodes are named {name}.");
         Define(output);
@@ -118,9 +121,12 @@ internal sealed class OnnxGraph
     {
         var shape = new ProtoMessage();
         foreach (int? d in dims)
+        {
             shape.Message(OnnxFields.Shape.Dim, d is int size
                 ? new ProtoMessage().Int64(OnnxFields.Shape.DimValue, size)
                 : new ProtoMessage().String(OnnxFields.Shape.DimParam, BatchDimension));
+        }
+
         var tensorType = new ProtoMessage().Int64(OnnxFields.Type.TensorElemType, OnnxFields.Tensor.Float).Message(OnnxFields.Type.TensorShape, shape);
         return new ProtoMessage()
             .String(OnnxFields.ValueInfo.Name, name)

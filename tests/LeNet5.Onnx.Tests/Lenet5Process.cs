@@ -42,8 +42,11 @@ internal static class Lenet5Process
     private static string RepositoryRoot()
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
             if (File.Exists(Path.Combine(directory.FullName, "LeNet5.sln")))
                 return directory.FullName;
+        }
+
         throw new InvalidOperationException($"No LeNet5.sln in {AppContext.BaseDirectory} or any folder above it.");
     }
 }

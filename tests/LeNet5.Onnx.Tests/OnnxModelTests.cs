@@ -146,6 +146,7 @@ public sealed class OnnxModelTests : IDisposable
         ConnectionTable table = ConnectionTable.PaperC3;
         int zeros = 0;
         for (int o = 0; o < 16; o++)
+        {
             for (int i = 0; i < 6; i++)
             {
                 ReadOnlySpan<float> kernel = c3.AsSpan(((o * 6) + i) * 25, 25);
@@ -159,6 +160,8 @@ public sealed class OnnxModelTests : IDisposable
                     Assert.True(kernel.ContainsAnyExcept(0f), $"C3 map {o}'s kernel on S2 map {i} is all zero");
                 }
             }
+        }
+
         Assert.Equal(96 - 60, zeros);
     }
 

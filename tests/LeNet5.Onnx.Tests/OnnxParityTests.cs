@@ -132,8 +132,11 @@ public sealed class OnnxParityTests(ITestOutputHelper output)
     {
         int best = 0;
         for (int c = 1; c < scores.Length; c++)
+        {
             if (architecture == Architecture.Classic ? scores[c] < scores[best] : scores[c] > scores[best])
                 best = c;
+        }
+
         return best;
     }
 }

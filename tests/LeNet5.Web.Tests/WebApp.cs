@@ -40,9 +40,14 @@ public sealed class WebApp : IAsyncDisposable
     public static string? FindChromium()
     {
         foreach (string folder in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
+        {
             foreach (string name in s_chromiumNames)
+            {
                 if (File.Exists(Path.Combine(folder, name)))
                     return Path.Combine(folder, name);
+            }
+        }
+
         return null;
     }
 
@@ -118,8 +123,11 @@ public sealed class WebApp : IAsyncDisposable
     private static string FindRepositoryRoot()
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
             if (File.Exists(Path.Combine(directory.FullName, "LeNet5.sln")))
                 return directory.FullName;
+        }
+
         throw new InvalidOperationException($"No LeNet5.sln in {AppContext.BaseDirectory} or any folder above it.");
     }
 
@@ -159,8 +167,10 @@ public sealed class AppPage(IBrowserContext context, IPage page) : IAsyncDisposa
         page.Console += (_, message) =>
         {
             if (message.Type == "error")
+            {
                 lock (errors)
                     errors.Add($"console: {message.Text}");
+            }
         };
         page.PageError += (_, error) =>
         {

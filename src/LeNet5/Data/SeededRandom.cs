@@ -33,14 +33,14 @@ public sealed class SeededRandom
 
     /// <summary>Restarts the sequence, as if newly made with <paramref name="seed"/>: for a generator reused without allocating.</summary>
     /// <param name="seed">The seed.</param>
-    public void Reset(long seed) => _state = unchecked((ulong)seed);
+    internal void Reset(long seed) => _state = unchecked((ulong)seed);
 
     /// <summary>The seed of pattern <paramref name="index"/>'s draws within one stream of a run: unrelated for every triple.</summary>
     /// <param name="seed">The run's seed.</param>
     /// <param name="stream">The stream (e.g. which distorted copy).</param>
     /// <param name="index">The pattern.</param>
     /// <returns>A seed for <see cref="Reset"/>.</returns>
-    public static long SeedFor(int seed, int stream, int index)
+    internal static long SeedFor(int seed, int stream, int index)
         => unchecked((long)Mix(Mix(((ulong)(uint)seed << 32) ^ (uint)stream) + ((ulong)(uint)index * 0x9E3779B97F4A7C15UL)));
 
     /// <summary>The next 64 random bits.</summary>

@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using LeNet5.Data;
 using LeNet5.Network;
 
@@ -120,8 +120,11 @@ public sealed class Trainer : IDisposable
             Shuffle(_order, SeededRandom.ForStream(_options.Seed, epoch, 1));
         float rate = _options.Schedule.RateAt(epoch);
         if (_options.Distortion is not null)
+        {
             for (int w = 0; w < _distortionRandom.Length; w++)
                 _distortionRandom[w] = SeededRandom.ForStream(_options.Seed, epoch, 2 + w);
+        }
+
         if (Optimizer is DiagonalLevenbergMarquardt sdlm)
             EstimateCurvature(train, sdlm);
 
