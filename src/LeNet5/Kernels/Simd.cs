@@ -18,6 +18,12 @@ internal static class Simd
     internal static readonly int[] LaneIndices = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15];
 
     /// <summary>
+    /// Whether the hardware fuses a multiply and an add (FMA on x86, AdvSimd on Arm). Every width's MultiplyAdd fuses
+    /// only then, so all widths round alike; elsewhere .NET's FusedMultiplyAdd is a lane-by-lane software fallback.
+    /// </summary>
+    internal static bool HardwareFusesMultiplyAdd => System.Runtime.Intrinsics.X86.Fma.IsSupported || System.Runtime.Intrinsics.Arm.AdvSimd.IsSupported;
+
+    /// <summary>
     /// Widest width kernels may use, in bits (512, 256, 128, or 32 for scalar). Defaults to the widest the
     /// hardware accelerates; tests lower it to run the narrower paths on any machine.
     /// </summary>

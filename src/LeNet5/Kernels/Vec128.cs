@@ -41,7 +41,7 @@ internal readonly struct Vec128 : ISimdVector<Vec128>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vec128 MultiplyAdd(Vec128 a, Vec128 b, Vec128 c)
 #if NET9_0_OR_GREATER
-        => new(Fma.IsSupported || AdvSimd.IsSupported ? Vector128.FusedMultiplyAdd(a._value, b._value, c._value) : (a._value * b._value) + c._value);
+        => new(Simd.HardwareFusesMultiplyAdd ? Vector128.FusedMultiplyAdd(a._value, b._value, c._value) : (a._value * b._value) + c._value);
 #else
         => new(Fma.IsSupported ? Fma.MultiplyAdd(a._value, b._value, c._value)
             : AdvSimd.IsSupported ? AdvSimd.FusedMultiplyAdd(c._value, a._value, b._value) : (a._value * b._value) + c._value);

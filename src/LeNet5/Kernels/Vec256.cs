@@ -30,7 +30,7 @@ internal readonly struct Vec256 : ISimdVector<Vec256>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vec256 MultiplyAdd(Vec256 a, Vec256 b, Vec256 c)
 #if NET9_0_OR_GREATER
-        => new(Fma.IsSupported ? Vector256.FusedMultiplyAdd(a._value, b._value, c._value) : (a._value * b._value) + c._value); // see Vec128
+        => new(Simd.HardwareFusesMultiplyAdd ? Vector256.FusedMultiplyAdd(a._value, b._value, c._value) : (a._value * b._value) + c._value); // see Vec128
 #else
         => new(Fma.IsSupported ? Fma.MultiplyAdd(a._value, b._value, c._value) : (a._value * b._value) + c._value);
 #endif

