@@ -39,6 +39,14 @@ internal interface ISimdVector<TSelf> where TSelf : struct, ISimdVector<TSelf>
     /// </summary>
     static abstract TSelf MultiplyAdd(TSelf a, TSelf b, TSelf c);
 
+    /// <summary>
+    /// Zero in lanes whose magnitude is below <see cref="Simd.MinNormal"/> (subnormals), the value elsewhere (NaN and
+    /// infinities kept). x86 takes a microcode assist of a hundred cycles or more for each instruction that reads or
+    /// makes a subnormal, and .NET cannot set the processor's flush-to-zero mode, so state that decays towards zero
+    /// (Adam's moments, a momentum) is flushed where it is stored.
+    /// </summary>
+    static abstract TSelf FlushSubnormal(TSelf value);
+
     /// <summary>Zeroes lanes below <paramref name="firstKept"/>: used to drop the lanes an overlapping tail vector shares with the previous one.</summary>
     static abstract TSelf ClearLanesBelow(TSelf value, int firstKept);
 

@@ -71,7 +71,8 @@ internal static class OptimizerKernels
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void MomentumStep<TVec>(ref float p, ref float g, ref float v, nint i, float momentum, float learningRate) where TVec : struct, ISimdVector<TVec>
     {
-        var velocity = TVec.MultiplyAdd(TVec.Load(ref g, i), TVec.Broadcast(-learningRate), TVec.Multiply(TVec.Load(ref v, i), TVec.Broadcast(momentum)));
+        // A weight whose gradient stays zero (a dead ReLU's) has a velocity that decays into subnormals: flushed, see FlushSubnormal.
+        var velocity = TVec.FlushSubnormal(TVec.MultiplyAdd(TVec.Load(ref g, i), TVec.Broadcast(-learningRate), TVec.Multiply(TVec.Load(ref v, i), TVec.Broadcast(momentum))));
         TVec.Store(velocity, ref v, i);
         TVec.Store(TVec.Add(TVec.Load(ref p, i), velocity), ref p, i);
     }
@@ -112,8 +113,10 @@ internal static class OptimizerKernels
     private static void AdamStep<TVec>(ref float p, ref float g, ref float m, ref float v, nint i, AdamConstants c) where TVec : struct, ISimdVector<TVec>
     {
         var gradient = TVec.Load(ref g, i);
-        var mean = TVec.MultiplyAdd(gradient, TVec.Broadcast(1 - c.Beta1), TVec.Multiply(TVec.Load(ref m, i), TVec.Broadcast(c.Beta1)));
-        var variance = TVec.MultiplyAdd(TVec.Multiply(gradient, gradient), TVec.Broadcast(1 - c.Beta2), TVec.Multiply(TVec.Load(ref v, i), TVec.Broadcast(c.Beta2)));
+        // Where the gradient stays zero (a dead ReLU's weights) the moments decay by β each step into subnormals, which made
+        // the step 14 times slower (475 µs instead of 34 for Modern after 2,000 patterns): flushed to zero as they are stored.
+        var mean = TVec.FlushSubnormal(TVec.MultiplyAdd(gradient, TVec.Broadcast(1 - c.Beta1), TVec.Multiply(TVec.Load(ref m, i), TVec.Broadcast(c.Beta1))));
+        var variance = TVec.FlushSubnormal(TVec.MultiplyAdd(TVec.Multiply(gradient, gradient), TVec.Broadcast(1 - c.Beta2), TVec.Multiply(TVec.Load(ref v, i), TVec.Broadcast(c.Beta2))));
         TVec.Store(mean, ref m, i);
         TVec.Store(variance, ref v, i);
         var denominator = TVec.Add(TVec.Sqrt(TVec.Multiply(variance, TVec.Broadcast(c.SecondCorrection))), TVec.Broadcast(c.Epsilon));

@@ -17,6 +17,9 @@ internal static class Simd
     /// <summary>0, 1, …, 15: lane numbers, for building masks (Vector512&lt;int&gt;.Indices is .NET 9+).</summary>
     internal static readonly int[] LaneIndices = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15];
 
+    /// <summary>The smallest positive normal float, 2^−126 (below it are the subnormals).</summary>
+    internal const float MinNormal = 1.17549435E-38f;
+
     /// <summary>
     /// Whether the hardware fuses a multiply and an add (FMA on x86, AdvSimd on Arm). Every width's MultiplyAdd fuses
     /// only then, so all widths round alike; elsewhere .NET's FusedMultiplyAdd is a lane-by-lane software fallback.

@@ -29,6 +29,9 @@ internal readonly struct Vec128 : ISimdVector<Vec128>
     public static Vec128 Max(Vec128 left, Vec128 right) => new(Sse.IsSupported ? Sse.Max(left._value, right._value)
         : AdvSimd.IsSupported ? AdvSimd.Max(left._value, right._value) : Vector128.Max(left._value, right._value));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vec128 FlushSubnormal(Vec128 value)
+        => new(Vector128.AndNot(value._value, Vector128.LessThan(Vector128.Abs(value._value), Vector128.Create(Simd.MinNormal))));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vec128 WhereGreaterThanZero(Vec128 condition, Vec128 value) => new(Vector128.GreaterThan(condition._value, Vector128<float>.Zero) & value._value);
     /// <remarks>
     /// Fused only where the hardware fuses. Elsewhere Vector128.FusedMultiplyAdd is a software fallback, lane by lane:

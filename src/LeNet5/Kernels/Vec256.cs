@@ -26,6 +26,9 @@ internal readonly struct Vec256 : ISimdVector<Vec256>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vec256 Max(Vec256 left, Vec256 right) => new(Avx.IsSupported ? Avx.Max(left._value, right._value) : Vector256.Max(left._value, right._value));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vec256 FlushSubnormal(Vec256 value)
+        => new(Vector256.AndNot(value._value, Vector256.LessThan(Vector256.Abs(value._value), Vector256.Create(Simd.MinNormal))));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vec256 WhereGreaterThanZero(Vec256 condition, Vec256 value) => new(Vector256.GreaterThan(condition._value, Vector256<float>.Zero) & value._value);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vec256 MultiplyAdd(Vec256 a, Vec256 b, Vec256 c)

@@ -21,6 +21,8 @@ internal readonly struct Vec32 : ISimdVector<Vec32>
     public static Vec32 Sqrt(Vec32 value) => new(MathF.Sqrt(value._value));
     public static Vec32 Min(Vec32 left, Vec32 right) => new(MathF.Min(left._value, right._value));
     public static Vec32 Max(Vec32 left, Vec32 right) => new(MathF.Max(left._value, right._value));
+    public static Vec32 FlushSubnormal(Vec32 value) => MathF.Abs(value._value) < Simd.MinNormal ? default : value;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vec32 WhereGreaterThanZero(Vec32 condition, Vec32 value) => condition._value > 0f ? value : default;
     // Fused only where the hardware fuses: elsewhere MathF.FusedMultiplyAdd is a call into a software fma (see Vec128).
     public static Vec32 MultiplyAdd(Vec32 a, Vec32 b, Vec32 c) => new(Simd.HardwareFusesMultiplyAdd

@@ -26,6 +26,9 @@ internal readonly struct Vec512 : ISimdVector<Vec512>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vec512 Max(Vec512 left, Vec512 right) => new(Avx512F.IsSupported ? Avx512F.Max(left._value, right._value) : Vector512.Max(left._value, right._value));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vec512 FlushSubnormal(Vec512 value)
+        => new(Vector512.AndNot(value._value, Vector512.LessThan(Vector512.Abs(value._value), Vector512.Create(Simd.MinNormal))));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vec512 WhereGreaterThanZero(Vec512 condition, Vec512 value) => new(Vector512.GreaterThan(condition._value, Vector512<float>.Zero) & value._value);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vec512 MultiplyAdd(Vec512 a, Vec512 b, Vec512 c)
