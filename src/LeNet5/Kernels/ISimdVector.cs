@@ -47,6 +47,21 @@ internal interface ISimdVector<TSelf> where TSelf : struct, ISimdVector<TSelf>
     /// </summary>
     static abstract TSelf FlushSubnormal(TSelf value);
 
+    /// <summary>All bits set in lanes where <paramref name="left"/> &gt; <paramref name="right"/> (false for NaN), else zero: a mask for <see cref="Select"/>.</summary>
+    static abstract TSelf GreaterThan(TSelf left, TSelf right);
+
+    /// <summary><paramref name="ifTrue"/> in lanes where <paramref name="mask"/> (from <see cref="GreaterThan"/>) is set, else <paramref name="ifFalse"/>.</summary>
+    static abstract TSelf Select(TSelf mask, TSelf ifTrue, TSelf ifFalse);
+
+    /// <summary>Zero in lanes where <paramref name="mask"/> is set, <paramref name="value"/> elsewhere.</summary>
+    static abstract TSelf AndNot(TSelf value, TSelf mask);
+
+    /// <summary>Floats index, index + 2, … into <paramref name="even"/> and index + 1, index + 3, … into <paramref name="odd"/>: 2·Count floats.</summary>
+    static abstract void LoadDeinterleaved(ref float source, nint index, out TSelf even, out TSelf odd);
+
+    /// <summary>The inverse of <see cref="LoadDeinterleaved"/>: even[k] to index + 2k, odd[k] to index + 2k + 1.</summary>
+    static abstract void StoreInterleaved(TSelf even, TSelf odd, ref float destination, nint index);
+
     /// <summary>Zeroes lanes below <paramref name="firstKept"/>: used to drop the lanes an overlapping tail vector shares with the previous one.</summary>
     static abstract TSelf ClearLanesBelow(TSelf value, int firstKept);
 

@@ -32,6 +32,29 @@ internal readonly struct Vec128 : ISimdVector<Vec128>
     public static Vec128 FlushSubnormal(Vec128 value)
         => new(Vector128.AndNot(value._value, Vector128.LessThan(Vector128.Abs(value._value), Vector128.Create(Simd.MinNormal))));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vec128 GreaterThan(Vec128 left, Vec128 right) => new(Vector128.GreaterThan(left._value, right._value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vec128 Select(Vec128 mask, Vec128 ifTrue, Vec128 ifFalse) => new(Vector128.ConditionalSelect(mask._value, ifTrue._value, ifFalse._value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vec128 AndNot(Vec128 value, Vec128 mask) => new(Vector128.AndNot(value._value, mask._value));
+    /// <summary>Each (even, odd) pair is one 64-bit lane: its low half is the even float, so narrowing keeps it (little-endian).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void LoadDeinterleaved(ref float source, nint index, out Vec128 even, out Vec128 odd)
+    {
+        var lower = Vector128.LoadUnsafe(ref source, (nuint)index).AsUInt64();
+        var upper = Vector128.LoadUnsafe(ref source, (nuint)(index + Count)).AsUInt64();
+        even = new(Vector128.Narrow(lower, upper).AsSingle());
+        odd = new(Vector128.Narrow(Vector128.ShiftRightLogical(lower, 32), Vector128.ShiftRightLogical(upper, 32)).AsSingle());
+    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreInterleaved(Vec128 even, Vec128 odd, ref float destination, nint index)
+    {
+        var e = even._value.AsUInt32();
+        var o = odd._value.AsUInt32();
+        (Vector128.WidenLower(e) | Vector128.ShiftLeft(Vector128.WidenLower(o), 32)).AsSingle().StoreUnsafe(ref destination, (nuint)index);
+        (Vector128.WidenUpper(e) | Vector128.ShiftLeft(Vector128.WidenUpper(o), 32)).AsSingle().StoreUnsafe(ref destination, (nuint)(index + Count));
+    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vec128 WhereGreaterThanZero(Vec128 condition, Vec128 value) => new(Vector128.GreaterThan(condition._value, Vector128<float>.Zero) & value._value);
     /// <remarks>
     /// Fused only where the hardware fuses. Elsewhere Vector128.FusedMultiplyAdd is a software fallback, lane by lane:

@@ -8,6 +8,9 @@ internal readonly struct Vec32 : ISimdVector<Vec32>
     private readonly float _value;
     private Vec32(float value) => _value = value;
 
+    /// <summary>A mask lane: every bit set (a NaN), as the vector comparisons make it.</summary>
+    private static readonly float AllBits = BitConverter.Int32BitsToSingle(-1);
+
     public static int Count => 1;
     public static bool IsHardwareAccelerated => true;
     public static Vec32 Zero => default;
@@ -21,6 +24,24 @@ internal readonly struct Vec32 : ISimdVector<Vec32>
     public static Vec32 Sqrt(Vec32 value) => new(MathF.Sqrt(value._value));
     public static Vec32 Min(Vec32 left, Vec32 right) => new(MathF.Min(left._value, right._value));
     public static Vec32 Max(Vec32 left, Vec32 right) => new(MathF.Max(left._value, right._value));
+    public static Vec32 GreaterThan(Vec32 left, Vec32 right) => new(left._value > right._value ? AllBits : 0f);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vec32 Select(Vec32 mask, Vec32 ifTrue, Vec32 ifFalse) => BitConverter.SingleToInt32Bits(mask._value) != 0 ? ifTrue : ifFalse;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vec32 AndNot(Vec32 value, Vec32 mask) => BitConverter.SingleToInt32Bits(mask._value) != 0 ? default : value;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void LoadDeinterleaved(ref float source, nint index, out Vec32 even, out Vec32 odd)
+    {
+        even = new(Unsafe.Add(ref source, index));
+        odd = new(Unsafe.Add(ref source, index + 1));
+    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreInterleaved(Vec32 even, Vec32 odd, ref float destination, nint index)
+    {
+        Unsafe.Add(ref destination, index) = even._value;
+        Unsafe.Add(ref destination, index + 1) = odd._value;
+    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vec32 FlushSubnormal(Vec32 value) => MathF.Abs(value._value) < Simd.MinNormal ? default : value;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vec32 WhereGreaterThanZero(Vec32 condition, Vec32 value) => condition._value > 0f ? value : default;

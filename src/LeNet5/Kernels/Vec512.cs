@@ -29,6 +29,29 @@ internal readonly struct Vec512 : ISimdVector<Vec512>
     public static Vec512 FlushSubnormal(Vec512 value)
         => new(Vector512.AndNot(value._value, Vector512.LessThan(Vector512.Abs(value._value), Vector512.Create(Simd.MinNormal))));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vec512 GreaterThan(Vec512 left, Vec512 right) => new(Vector512.GreaterThan(left._value, right._value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vec512 Select(Vec512 mask, Vec512 ifTrue, Vec512 ifFalse) => new(Vector512.ConditionalSelect(mask._value, ifTrue._value, ifFalse._value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vec512 AndNot(Vec512 value, Vec512 mask) => new(Vector512.AndNot(value._value, mask._value));
+    /// <summary>Each (even, odd) pair is one 64-bit lane: its low half is the even float, so narrowing keeps it (little-endian).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void LoadDeinterleaved(ref float source, nint index, out Vec512 even, out Vec512 odd)
+    {
+        var lower = Vector512.LoadUnsafe(ref source, (nuint)index).AsUInt64();
+        var upper = Vector512.LoadUnsafe(ref source, (nuint)(index + Count)).AsUInt64();
+        even = new(Vector512.Narrow(lower, upper).AsSingle());
+        odd = new(Vector512.Narrow(Vector512.ShiftRightLogical(lower, 32), Vector512.ShiftRightLogical(upper, 32)).AsSingle());
+    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreInterleaved(Vec512 even, Vec512 odd, ref float destination, nint index)
+    {
+        var e = even._value.AsUInt32();
+        var o = odd._value.AsUInt32();
+        (Vector512.WidenLower(e) | Vector512.ShiftLeft(Vector512.WidenLower(o), 32)).AsSingle().StoreUnsafe(ref destination, (nuint)index);
+        (Vector512.WidenUpper(e) | Vector512.ShiftLeft(Vector512.WidenUpper(o), 32)).AsSingle().StoreUnsafe(ref destination, (nuint)(index + Count));
+    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vec512 WhereGreaterThanZero(Vec512 condition, Vec512 value) => new(Vector512.GreaterThan(condition._value, Vector512<float>.Zero) & value._value);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vec512 MultiplyAdd(Vec512 a, Vec512 b, Vec512 c)

@@ -38,18 +38,17 @@ internal sealed class PoolingLayer : Layer
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Forward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> output, int batch, Span<float> scratch)
     {
-        int inSize = InputShape.Size, outSize = OutputShape.Size;
-        for (int b = 0; b < batch; b++)
+        // The whole batch at once: B images of m maps are B·m maps.
+        int inputs = batch * InputShape.Size, outputs = batch * OutputShape.Size;
+        if (Pooling == Pooling.Max)
         {
-            ReadOnlySpan<float> image = input.Slice(b * inSize, inSize);
-            Span<float> result = output.Slice(b * outSize, outSize);
-            if (Pooling == Pooling.Max)
-                PoolingKernels.MaxWindows(image, Maps, InputShape.Height, InputShape.Width, result);
-            else
-                PoolingKernels.SumWindows(image, Maps, InputShape.Height, InputShape.Width, result);
+            PoolingKernels.MaxWindows(input[..inputs], batch * Maps, InputShape.Height, InputShape.Width, output[..outputs]);
         }
-        if (Pooling == Pooling.Average)
-            TensorPrimitives.Multiply(output[..(batch * outSize)], 1f / WindowSize, output[..(batch * outSize)]);
+        else
+        {
+            PoolingKernels.SumWindows(input[..inputs], batch * Maps, InputShape.Height, InputShape.Width, output[..outputs]);
+            TensorPrimitives.Multiply(output[..outputs], 1f / WindowSize, output[..outputs]);
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -59,14 +58,16 @@ internal sealed class PoolingLayer : Layer
         if (inputGradient.IsEmpty)
             return;
         int inSize = InputShape.Size, outSize = OutputShape.Size;
+        if (Pooling == Pooling.Max)
+        {
+            PoolingKernels.MaxWindowsBackward(input[..(batch * inSize)], outputGradient[..(batch * outSize)], batch * Maps, InputShape.Height, InputShape.Width,
+                inputGradient[..(batch * inSize)]);
+            return;
+        }
         for (int b = 0; b < batch; b++)
         {
-            ReadOnlySpan<float> gradient = outputGradient.Slice(b * outSize, outSize);
-            Span<float> result = inputGradient.Slice(b * inSize, inSize);
-            if (Pooling == Pooling.Max)
-                PoolingKernels.MaxWindowsBackward(input.Slice(b * inSize, inSize), gradient, Maps, InputShape.Height, InputShape.Width, result);
-            else
-                PoolingKernels.SpreadWindows(gradient, _averageShares, Maps, InputShape.Height, InputShape.Width, result);
+            PoolingKernels.SpreadWindows(outputGradient.Slice(b * outSize, outSize), _averageShares, Maps, InputShape.Height, InputShape.Width,
+                inputGradient.Slice(b * inSize, inSize));
         }
     }
 

@@ -44,10 +44,10 @@ internal sealed class SubsamplingLayer : Layer
     public override void Forward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> output, int batch, Span<float> scratch)
     {
         int inSize = InputShape.Size, outSize = OutputShape.Size, plane = OutputShape.Plane;
+        PoolingKernels.SumWindows(input[..(batch * inSize)], batch * Maps, InputShape.Height, InputShape.Width, output[..(batch * outSize)]);
         for (int b = 0; b < batch; b++)
         {
             Span<float> result = output.Slice(b * outSize, outSize);
-            PoolingKernels.SumWindows(input.Slice(b * inSize, inSize), Maps, InputShape.Height, InputShape.Width, result);
             for (int m = 0; m < Maps; m++)
                 ActivationDispatch.AffineForward(Model.Activation.ScaledTanh, result.Slice(m * plane, plane), parameters[m], parameters[Maps + m]);
         }
