@@ -283,6 +283,144 @@ internal static class ConvolutionKernels
         }
     }
 
+    /// <summary>
+    /// inputGradient[s] = Σ_{(t,k) wired to s} outputGradient[t] ⋆ᶠᵘˡˡ rot180(kernels[k]): the input gradient of
+    /// <see cref="Correlate{TAct}"/>, written as the scatter it is, inputGradient[s][y+ky][x+kx] += kernels[k][ky][kx] · outputGradient[t][y][x],
+    /// with <paramref name="transposed"/> the wiring's transpose (targets the input maps, sources the output maps). Kernels up to 5×5.
+    /// <para>
+    /// The output gradient is laid out in the input's row stride (zero past each row's end), so that tap (ky, kx) moves a
+    /// whole vector of positions q to q + ky·iw + kx. For one input map, one kernel row and a pair of position vectors, the
+    /// five taps' sums over every output map that input feeds stay in ten registers — each gradient vector loaded feeds five
+    /// multiply-adds. Tap kx's sums go to a plane of their own at q + ky·iw, and the five planes are added, shifted by kx,
+    /// at the end: added straight into the input gradient, each vector would be loaded while the store of the one before,
+    /// one float to the left, was still in flight, and the processor cannot forward a store to a load that only overlaps it.
+    /// This replaced correlating the zero-padded gradient with the rotated kernels, which multiplied the padding (twice the
+    /// work for C3) with one input load per multiply-add.
+    /// </para>
+    /// outputGradient (targets, ih−K+1, iw−K+1), kernels (n, K, K) -> inputGradient (sources, ih, iw), overwritten.
+    /// <paramref name="scratch"/>: <see cref="InputGradientScratchSize"/> floats.
+    /// </summary>
+    public static void InputGradient(ReadOnlySpan<float> outputGradient, int inputHeight, int inputWidth, ReadOnlySpan<float> kernels, int kernelSize,
+        MapWiring transposed, Span<float> inputGradient, Span<float> scratch)
+    {
+        switch (Simd.WidthFor(RunLength(inputHeight, inputWidth, kernelSize)))
+        {
+            case 16: InputGradient<Vec512>(outputGradient, inputHeight, inputWidth, kernels, kernelSize, transposed, inputGradient, scratch); break;
+            case 8: InputGradient<Vec256>(outputGradient, inputHeight, inputWidth, kernels, kernelSize, transposed, inputGradient, scratch); break;
+            case 4: InputGradient<Vec128>(outputGradient, inputHeight, inputWidth, kernels, kernelSize, transposed, inputGradient, scratch); break;
+            default: InputGradient<Vec32>(outputGradient, inputHeight, inputWidth, kernels, kernelSize, transposed, inputGradient, scratch); break;
+        }
+    }
+
+    /// <summary>
+    /// Floats of scratch <see cref="InputGradient"/> needs: the output gradient in the input's row stride, and one plane
+    /// per tap of a kernel row for every input map, each behind K − 1 zeros.
+    /// </summary>
+    public static int InputGradientScratchSize(int outputMaps, int inputMaps, int inputHeight, int inputWidth, int kernelSize)
+        => (outputMaps * RunLength(inputHeight, inputWidth, kernelSize)) + (kernelSize * TapPlanesLength(inputMaps, inputHeight, inputWidth, kernelSize));
+
+    private static int TapPlanesLength(int inputMaps, int inputHeight, int inputWidth, int kernelSize) => (kernelSize - 1) + (inputMaps * inputHeight * inputWidth);
+
+    /// <inheritdoc cref="InputGradient(ReadOnlySpan{float}, int, int, ReadOnlySpan{float}, int, MapWiring, Span{float}, Span{float})"/>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    public static void InputGradient<TVec>(ReadOnlySpan<float> outputGradient, int inputHeight, int inputWidth, ReadOnlySpan<float> kernels, int kernelSize,
+        MapWiring transposed, Span<float> inputGradient, Span<float> scratch)
+        where TVec : struct, ISimdVector<TVec>
+    {
+        int outputHeight = inputHeight - kernelSize + 1, outputWidth = inputWidth - kernelSize + 1;
+        int inputPlane = inputHeight * inputWidth, outputPlane = outputHeight * outputWidth, taps = kernelSize * kernelSize;
+        int run = RunLength(inputHeight, inputWidth, kernelSize), outputMaps = transposed.Sources, inputMaps = transposed.Targets;
+        CheckSizes(inputGradient.Length, inputMaps * inputPlane, outputGradient.Length, outputMaps * outputPlane, TVec.Count, run);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(kernelSize, 5, nameof(kernelSize));
+        ArgumentOutOfRangeException.ThrowIfLessThan(scratch.Length, InputGradientScratchSize(outputMaps, inputMaps, inputHeight, inputWidth, kernelSize), nameof(scratch));
+        ReadOnlySpan<int> first = transposed.TargetStarts, source = transposed.SourceMaps, kernelOf = transposed.KernelIndices;
+        for (int k = 0; k < kernelOf.Length; k++)
+            ArgumentOutOfRangeException.ThrowIfGreaterThan((kernelOf[k] + 1) * taps, kernels.Length, nameof(kernels));
+
+        // wide (output maps, run): the gradient in the input's row stride. planes (K, K − 1 + input maps · ih · iw): tap kx's sums.
+        int planeLength = TapPlanesLength(inputMaps, inputHeight, inputWidth, kernelSize), lead = kernelSize - 1;
+        Span<float> wide = scratch[..(outputMaps * run)];
+        Span<float> planes = scratch.Slice(outputMaps * run, kernelSize * planeLength);
+        wide.Clear();
+        planes.Clear();
+        for (int t = 0; t < outputMaps; t++)
+        {
+            for (int y = 0; y < outputHeight; y++)
+                outputGradient.Slice((t * outputPlane) + (y * outputWidth), outputWidth).CopyTo(wide.Slice((t * run) + (y * inputWidth), outputWidth));
+        }
+
+        ref float wideRef = ref Simd.Ref(wide);
+        ref float kernelRef = ref Simd.Ref(kernels);
+        ref float planeRef = ref Simd.Ref(planes);
+        // The last vector ends at the run's end; the lanes it shares with the one before are cleared so that they count once.
+        int vectors = (run + TVec.Count - 1) / TVec.Count, firstKept = (vectors * TVec.Count) - run;
+        int c = kernelSize - 1, j1 = Math.Min(1, c), j2 = Math.Min(2, c), j3 = Math.Min(3, c), j4 = Math.Min(4, c);
+        for (int s = 0; s < inputMaps; s++)
+        {
+            for (int ky = 0; ky < kernelSize; ky++)
+            {
+                int tap = ky * kernelSize;
+                for (int v = 0; v < vectors; v += 2)
+                {
+                    // Taps past the kernel's width repeat its last one, and a repeated vector is not stored.
+                    int second = Math.Min(v + 1, vectors - 1);
+                    nint q0 = Start<TVec>(v, vectors, run), q1 = Start<TVec>(second, vectors, run);
+                    bool clear0 = v == vectors - 1 && firstKept > 0, clear1 = second == vectors - 1 && firstKept > 0;
+                    TVec a0 = TVec.Zero, a1 = TVec.Zero, a2 = TVec.Zero, a3 = TVec.Zero, a4 = TVec.Zero;
+                    TVec b0 = TVec.Zero, b1 = TVec.Zero, b2 = TVec.Zero, b3 = TVec.Zero, b4 = TVec.Zero;
+                    for (int e = first[s]; e < first[s + 1]; e++)
+                    {
+                        nint map = (nint)source[e] * run;
+                        var g0 = TVec.Load(ref wideRef, map + q0);
+                        var g1 = TVec.Load(ref wideRef, map + q1);
+                        if (clear0) g0 = TVec.ClearLanesBelow(g0, firstKept);
+                        if (clear1) g1 = TVec.ClearLanesBelow(g1, firstKept);
+                        ref float w = ref Unsafe.Add(ref kernelRef, (kernelOf[e] * taps) + tap);
+                        var w0 = TVec.Broadcast(w);
+                        a0 = TVec.MultiplyAdd(w0, g0, a0); b0 = TVec.MultiplyAdd(w0, g1, b0);
+                        var w1 = TVec.Broadcast(Unsafe.Add(ref w, j1));
+                        a1 = TVec.MultiplyAdd(w1, g0, a1); b1 = TVec.MultiplyAdd(w1, g1, b1);
+                        var w2 = TVec.Broadcast(Unsafe.Add(ref w, j2));
+                        a2 = TVec.MultiplyAdd(w2, g0, a2); b2 = TVec.MultiplyAdd(w2, g1, b2);
+                        var w3 = TVec.Broadcast(Unsafe.Add(ref w, j3));
+                        a3 = TVec.MultiplyAdd(w3, g0, a3); b3 = TVec.MultiplyAdd(w3, g1, b3);
+                        var w4 = TVec.Broadcast(Unsafe.Add(ref w, j4));
+                        a4 = TVec.MultiplyAdd(w4, g0, a4); b4 = TVec.MultiplyAdd(w4, g1, b4);
+                    }
+                    nint at = lead + ((nint)s * inputPlane) + (ky * inputWidth);
+                    AddTo(ref planeRef, at + q0, a0);
+                    if (kernelSize > 1) AddTo(ref planeRef, planeLength + at + q0, a1);
+                    if (kernelSize > 2) AddTo(ref planeRef, (2 * planeLength) + at + q0, a2);
+                    if (kernelSize > 3) AddTo(ref planeRef, (3 * planeLength) + at + q0, a3);
+                    if (kernelSize > 4) AddTo(ref planeRef, (4 * planeLength) + at + q0, a4);
+                    if (second == v)
+                        continue;
+                    AddTo(ref planeRef, at + q1, b0);
+                    if (kernelSize > 1) AddTo(ref planeRef, planeLength + at + q1, b1);
+                    if (kernelSize > 2) AddTo(ref planeRef, (2 * planeLength) + at + q1, b2);
+                    if (kernelSize > 3) AddTo(ref planeRef, (3 * planeLength) + at + q1, b3);
+                    if (kernelSize > 4) AddTo(ref planeRef, (4 * planeLength) + at + q1, b4);
+                }
+            }
+        }
+
+        // inputGradient[i] = Σ_kx planes[kx][i − kx], the K − 1 leading zeros standing in for i < kx.
+        ref float resultRef = ref Simd.Ref(inputGradient);
+        int total = inputMaps * inputPlane;
+        for (int i = 0; i < total; i += TVec.Count)
+        {
+            nint p = Math.Min(i, total - TVec.Count);
+            var sum = TVec.Load(ref planeRef, lead + p);
+            for (int kx = 1; kx < kernelSize; kx++)
+                sum = TVec.Add(sum, TVec.Load(ref planeRef, (kx * planeLength) + lead + p - kx));
+            TVec.Store(sum, ref resultRef, p);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddTo<TVec>(ref float destination, nint at, TVec value) where TVec : struct, ISimdVector<TVec>
+        => TVec.Store(TVec.Add(TVec.Load(ref destination, at), value), ref destination, at);
+
     /// <summary>Flat positions a map spans in the input's row stride: (oh − 1)·iw + ow.</summary>
     private static int RunLength(int inputHeight, int inputWidth, int kernelSize)
         => ((inputHeight - kernelSize) * inputWidth) + (inputWidth - kernelSize + 1);
@@ -291,37 +429,6 @@ internal static class ConvolutionKernels
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static nint Start<TVec>(int index, int vectors, int run) where TVec : struct, ISimdVector<TVec>
         => index < vectors - 1 ? index * TVec.Count : run - TVec.Count;
-
-    /// <summary>
-    /// Copies each K×K kernel rotated by 180°: the input gradient of a correlation is the correlation of the
-    /// zero-padded output gradient with the rotated kernels.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    public static void Rotate180(ReadOnlySpan<float> kernels, int kernelSize, Span<float> rotated)
-    {
-        int taps = kernelSize * kernelSize;
-        ArgumentOutOfRangeException.ThrowIfLessThan(rotated.Length, kernels.Length, nameof(rotated));
-        for (int k = 0; k + taps <= kernels.Length; k += taps)
-        {
-            for (int i = 0; i < taps; i++)
-                rotated[k + i] = kernels[k + taps - 1 - i];
-        }
-    }
-
-    /// <summary>Copies maps of size (h, w) into the centre of zeroed maps of size (h + 2·pad, w + 2·pad).</summary>
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    public static void Pad(ReadOnlySpan<float> maps, int count, int height, int width, int pad, Span<float> padded)
-    {
-        int paddedWidth = width + (2 * pad), paddedPlane = (height + (2 * pad)) * paddedWidth;
-        ArgumentOutOfRangeException.ThrowIfLessThan(maps.Length, count * height * width, nameof(maps));
-        ArgumentOutOfRangeException.ThrowIfLessThan(padded.Length, count * paddedPlane, nameof(padded));
-        padded[..(count * paddedPlane)].Clear();
-        for (int m = 0; m < count; m++)
-        {
-            for (int y = 0; y < height; y++)
-                maps.Slice(((m * height) + y) * width, width).CopyTo(padded.Slice((m * paddedPlane) + ((y + pad) * paddedWidth) + pad, width));
-        }
-    }
 
     private static void CheckSizes(int inputLength, int inputNeeded, int outputLength, int outputNeeded, int vectorWidth, int run)
     {

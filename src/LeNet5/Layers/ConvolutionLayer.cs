@@ -42,8 +42,6 @@ internal sealed class ConvolutionLayer : Layer
 
     /// <summary>C5: a 1×1 output through a full table, computed as the 120×400 matrix product it is.</summary>
     private bool ComputedAsDense => OutputShape.Plane == 1 && _table.IsFull;
-    private int PaddedHeight => OutputShape.Height + (2 * (_kernelSize - 1));
-    private int PaddedWidth => OutputShape.Width + (2 * (_kernelSize - 1));
 
     public override int ParameterCount => KernelParameters + _table.Outputs;
 
@@ -56,9 +54,11 @@ internal sealed class ConvolutionLayer : Layer
 
     private int TransposedSize => _table.Inputs * Taps * MapLaneConvolutionKernels.PaddedTargets(_table.Outputs);
 
-    /// <summary>Rotated kernels and padded gradients for the input gradient; for map lanes also the tap-major kernels (or their gradient) and one block.</summary>
+    private int InputGradientScratchSize => ConvolutionKernels.InputGradientScratchSize(_table.Outputs, _table.Inputs, InputShape.Height, InputShape.Width, _kernelSize);
+
+    /// <summary>The input gradient's scratch; for map lanes also the tap-major kernels (or their gradient) and one block.</summary>
     public override int ScratchSize => ComputedAsDense ? 0
-        : KernelParameters + (_table.Outputs * PaddedHeight * PaddedWidth)
+        : InputGradientScratchSize
             + (UsesMapLanes ? TransposedSize + (MapLaneConvolutionKernels.PaddedTargets(_table.Outputs) * Math.Max(10, OutputShape.Plane)) : 0);
 
     public override IReadOnlyList<ParameterTensor> Tensors =>
@@ -129,13 +129,9 @@ internal sealed class ConvolutionLayer : Layer
                 DenseKernels.InputGradient(kernels, gradients, inputGradient[..(batch * inSize)], batch, inSize);
             return;
         }
-        Span<float> rotated = scratch[..KernelParameters];
-        int paddedSize = _table.Outputs * PaddedHeight * PaddedWidth;
-        Span<float> padded = scratch.Slice(KernelParameters, paddedSize);
-        Span<float> transposedGradient = UsesMapLanes ? scratch.Slice(KernelParameters + paddedSize, TransposedSize) : default;
-        Span<float> positionMajor = UsesMapLanes ? scratch[(KernelParameters + paddedSize + TransposedSize)..] : default;
-        if (!inputGradient.IsEmpty)
-            ConvolutionKernels.Rotate180(kernels, _kernelSize, rotated);
+        Span<float> inputScratch = scratch[..InputGradientScratchSize];
+        Span<float> transposedGradient = UsesMapLanes ? scratch.Slice(InputGradientScratchSize, TransposedSize) : default;
+        Span<float> positionMajor = UsesMapLanes ? scratch[(InputGradientScratchSize + TransposedSize)..] : default;
         transposedGradient.Clear();
         for (int b = 0; b < batch; b++)
         {
@@ -156,9 +152,9 @@ internal sealed class ConvolutionLayer : Layer
 
             if (!inputGradient.IsEmpty)
             {
-                // dL/dx = (zero-padded dL/da) ⋆ rot180(kernels), summed over the output maps each input feeds.
-                ConvolutionKernels.Pad(gradient, _table.Outputs, OutputShape.Height, OutputShape.Width, _kernelSize - 1, padded);
-                ConvolutionKernels.Correlate(padded, PaddedHeight, PaddedWidth, rotated, _kernelSize, [], _transposed, inputGradient.Slice(b * inSize, inSize));
+                // dL/dx[s][y+ky][x+kx] += kernel[ky][kx] · dL/da[t][y][x], summed over the output maps t each input s feeds.
+                ConvolutionKernels.InputGradient(gradient, InputShape.Height, InputShape.Width, kernels, _kernelSize, _transposed, inputGradient.Slice(b * inSize, inSize),
+                    inputScratch);
             }
         }
         if (UsesMapLanes)

@@ -176,17 +176,56 @@ public class ConvolutionKernelTests
             ConvolutionKernels.Correlate(new float[100], 10, 10, new float[25], 5, new float[1], wiring, new float[35]));
     }
 
-    [Fact]
-    public void Rotate180_And_Pad()
+    /// <summary>
+    /// The input gradient, dL/dx[s][y+ky][x+kx] = Σ over the connections (t, s) of kernel[ky][kx] · dL/da[t][y][x], against that
+    /// sum in double: kernel sizes 1–5, output widths 1–40 (every tail of every width), a partial and a full table, the
+    /// scratch and the output filled with NaN first so that every float read is one written.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Bits))]
+    public void InputGradient_MatchesTheScatterSum_ForEveryWidth(int bits)
     {
-        float[] kernel = [1, 2, 3, 4, 5, 6, 7, 8, 9];
-        var rotated = new float[9];
-        ConvolutionKernels.Rotate180(kernel, 3, rotated);
-        Assert.Equal([9, 8, 7, 6, 5, 4, 3, 2, 1], rotated);
-
-        var padded = Enumerable.Repeat(float.NaN, 16).ToArray();
-        ConvolutionKernels.Pad([1, 2, 3, 4], 1, 2, 2, 1, padded);
-        Assert.Equal([0, 0, 0, 0, 0, 1, 2, 0, 0, 3, 4, 0, 0, 0, 0, 0], padded);
+        var random = new Random(100 + bits);
+        ConnectionTable[] tables = [ConnectionTable.FromPicture("X . X\nX X .", inputs: 2, outputs: 3), ConnectionTable.Full(3, 2), ConnectionTable.PaperC3];
+        TestUtil.WithWidth(bits, () =>
+        {
+            foreach (var table in tables)
+            {
+                var transposed = TableWiring.Transposed(table);
+                foreach (int kernelSize in new[] { 1, 2, 3, 4, 5 })
+                {
+                    for (int outputWidth = 1; outputWidth <= 40; outputWidth += table.Outputs > 8 ? 3 : 1)
+                    {
+                        int outputHeight = 1 + (outputWidth % 4), inputHeight = outputHeight + kernelSize - 1, inputWidth = outputWidth + kernelSize - 1;
+                        float[] kernels = TestUtil.RandomFloats(random, table.Connections * kernelSize * kernelSize);
+                        float[] gradient = TestUtil.RandomFloats(random, table.Outputs * outputHeight * outputWidth);
+                        var expected = new double[table.Inputs * inputHeight * inputWidth];
+                        for (int c = 0; c < table.Connections; c++)
+                        {
+                            int t = table.OutputOfConnection[c], source = table.InputOfConnection[c];
+                            for (int y = 0; y < outputHeight; y++)
+                            {
+                                for (int x = 0; x < outputWidth; x++)
+                                {
+                                    for (int ky = 0; ky < kernelSize; ky++)
+                                    {
+                                        for (int kx = 0; kx < kernelSize; kx++)
+                                        {
+                                            expected[(((source * inputHeight) + y + ky) * inputWidth) + x + kx] +=
+                                                (double)kernels[(((c * kernelSize) + ky) * kernelSize) + kx] * gradient[(((t * outputHeight) + y) * outputWidth) + x];
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                        var actual = Enumerable.Repeat(float.NaN, expected.Length).ToArray();
+                        var scratch = Enumerable.Repeat(float.NaN, ConvolutionKernels.InputGradientScratchSize(table.Outputs, table.Inputs, inputHeight, inputWidth, kernelSize)).ToArray();
+                        ConvolutionKernels.InputGradient(gradient, inputHeight, inputWidth, kernels, kernelSize, transposed, actual, scratch);
+                        TestUtil.AssertClose(expected, actual, Tolerance, $"input gradient {table.Inputs}→{table.Outputs} k={kernelSize} w={outputWidth} @{bits}");
+                    }
+                }
+            }
+        });
     }
 
     private static (double[] Output, double[] KernelGradient, double[] BiasGradient) Reference(ConnectionTable table, float[] input, int inputHeight, int inputWidth,
