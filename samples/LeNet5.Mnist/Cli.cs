@@ -6,6 +6,7 @@ using LeNet5.Data;
 using LeNet5.Mnist.Data;
 using LeNet5.Mnist.Terminal;
 using LeNet5.Model;
+using LeNet5.Network;
 using LeNet5.Training;
 
 namespace LeNet5.Mnist;
@@ -37,6 +38,11 @@ internal static class Cli
     public static int Run(Command root, string[] args)
     {
         ParseResult parsed = root.Parse(args);
+        if (Environment.GetEnvironmentVariable(LeNet5Network.VectorBitsVariable) is { Length: > 0 } bits && bits.Trim() is not ("512" or "256" or "128" or "32"))
+        {
+            Console.Error.WriteLine($"lenet5: {LeNet5Network.VectorBitsVariable} must be 512, 256, 128 or 32 (the widest vector the kernels may use, in bits); it is '{bits}'.");
+            return UsageError;
+        }
         if (parsed.Errors.Count > 0)
         {
             Console.Error.WriteLine($"lenet5: {Explain(parsed, root)} (see 'lenet5 --help')");

@@ -66,7 +66,7 @@ internal static class SeedSweep
         => Path.Combine(Path.GetDirectoryName(path) ?? "", $"{Path.GetFileNameWithoutExtension(path)}-seed{seed}{Path.GetExtension(path)}");
 
     /// <summary>Runs the sweep; returns the process exit code.</summary>
-    public static int Run(NetworkDefinition definition, TrainingOptions options, int[] seeds, int? threadsGiven, MnistDataset train, MnistDataset test,
+    public static int Run(NetworkDefinition definition, TrainingOptions options, bool codes, int[] seeds, int? threadsGiven, MnistDataset train, MnistDataset test,
         string path, CancellationToken cancellationToken)
     {
         // One worker per run at batch 1 (a pattern at a time has nothing to share); otherwise the cores shared out.
@@ -75,8 +75,8 @@ internal static class SeedSweep
         int threads = options.BatchSize == 1 ? 1 : threadsGiven ?? Math.Max(1, cores / concurrent);
         concurrent = Math.Max(1, Math.Min(seeds.Length, cores / threads));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"LeNet-5 {TrainCommand.Describe(definition)}: seeds {string.Join(',', seeds)}, {concurrent} at a time with {threads} thread(s) each; {train.Count:N0} training and {test.Count:N0} test images; {options.Optimizer}, batch {options.BatchSize}{TrainCommand.DescribeDistortion(options.Distortion)}; {LeNet5Network.VectorBits}-bit vectors"));
-        Console.WriteLine($"seed N's model is saved to {ModelPath(path, seeds[0]).Replace($"seed{seeds[0]}", "seedN", StringComparison.Ordinal)}; lenet5 train --seed N --threads {threads} gives it again, bit for bit");
+            $"LeNet-5 {TrainCommand.Describe(definition)}{TrainCommand.DescribePrototypes(codes)}: seeds {string.Join(',', seeds)}, {concurrent} at a time with {threads} thread(s) each; {train.Count:N0} training and {test.Count:N0} test images; {options.Optimizer}, batch {options.BatchSize}{TrainCommand.DescribeDistortion(options.Distortion)}; {LeNet5Network.VectorBits}-bit vectors"));
+        Console.WriteLine($"seed N's model is saved to {ModelPath(path, seeds[0]).Replace($"seed{seeds[0]}", "seedN", StringComparison.Ordinal)}; lenet5 train --seed N --threads {threads}{(codes ? " --prototypes codes" : "")} gives it again, bit for bit");
 
         var results = new Result[seeds.Length];
         var gate = new object();
@@ -88,7 +88,7 @@ internal static class SeedSweep
                 int seed = seeds[i];
                 string modelPath = ModelPath(path, seed);
                 var seedOptions = options with { Seed = seed, Threads = threads };
-                using var trainer = new Trainer(LeNet5Network.Create(definition, seed), seedOptions);
+                using var trainer = new Trainer(TrainCommand.CreateNetwork(definition, seed, codes), seedOptions);
                 var metrics = new TrainingMetrics(modelPath, train, resumed: false, completedEpochs: 0);
                 trainer.EpochCompleted += report =>
                 {

@@ -37,12 +37,15 @@ internal static class TrainCommand
             ("sdlm", OptimizerKind.DiagonalLevenbergMarquardt), ("sgd", OptimizerKind.SgdMomentum), ("adam", OptimizerKind.Adam));
         var rateScale = new Option<float?>("--lr-scale") { Description = "Multiply every learning rate of the schedule by this factor." }.PositiveFinite();
         var resume = new Option<bool>("--resume") { Description = "Continue the run saved in --out instead of starting afresh." };
+        var prototypes = Cli.EnumOption<PrototypeKind>("--prototypes",
+            "Classic only: the RBF output's fixed prototypes, bitmaps (default: the paper's 7×12 digits) or codes (±1 codes chosen far apart, the paper's named alternative).",
+            ("bitmaps", PrototypeKind.Bitmaps), ("codes", PrototypeKind.Codes));
         var plots = PlotSet.DirectoryOption();
         var noPlots = PlotSet.DisableOption();
         var seeds = SeedSweep.Option();
         var command = new Command("train", "Train LeNet-5 on MNIST.") { data };
         network.AddTo(command);
-        foreach (Option option in new Option[] { epochs, batchSize, threads, seed, seeds, distort, distortCopies, trainLimit, testLimit, output, optimizer, rateScale, resume, plots, noPlots })
+        foreach (Option option in new Option[] { epochs, batchSize, threads, seed, seeds, distort, distortCopies, prototypes, trainLimit, testLimit, output, optimizer, rateScale, resume, plots, noPlots })
             command.Options.Add(option);
         command.Validators.Add(result =>
         {
@@ -58,6 +61,15 @@ internal static class TrainCommand
         {
             if (result.GetResult(distortCopies) is { Implicit: false } && !result.GetValue(distort))
                 result.AddError("--distort-copies says how the distorted patterns are shown; add --distort.");
+        });
+        command.Validators.Add(result =>
+        {
+            if (result.GetResult(prototypes) is not { Implicit: false })
+                return;
+            if (result.GetResult(resume) is { Implicit: false })
+                result.AddError("--prototypes chooses a new model's RBF prototypes; a resumed model keeps those it was trained with (leave out --prototypes).");
+            else if (result.GetResult(network.Architecture) is { Implicit: false } && result.GetValue(network.Architecture) != Architecture.Classic)
+                result.AddError("--prototypes chooses the classic network's RBF prototypes; the modern network has a linear output (leave out --prototypes).");
         });
         string path = "";
         command.SetAction((result, cancellationToken) => Cli.GuardAsync(async () =>
@@ -99,14 +111,15 @@ internal static class TrainCommand
             var train = MnistDataset.LoadTraining(folder, trainCount);
             var test = MnistDataset.LoadTest(folder, testCount);
 
+            bool codes = result.GetValue(prototypes) == PrototypeKind.Codes;
             if (result.GetValue(seeds) is { Length: > 0 } sweep)
-                return SeedSweep.Run(definition, options, sweep, result.GetValue(threads), train, test, path, cancellationToken);
+                return SeedSweep.Run(definition, options, codes, sweep, result.GetValue(threads), train, test, path, cancellationToken);
 
             using var trainer = result.GetValue(resume)
                 ? TrainingCheckpoint.Resume(path, options)
-                : new Trainer(LeNet5Network.Create(definition, options.Seed), options);
+                : new Trainer(CreateNetwork(definition, options.Seed, codes), options);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"LeNet-5 {Describe(trainer.Network.Definition)}: {train.Count:N0} training and {test.Count:N0} test images from {folder}; {options.Optimizer}, batch {options.BatchSize}, {options.Threads} thread(s), seed {options.Seed}{DescribeDistortion(options.Distortion)}"));
+                $"LeNet-5 {Describe(trainer.Network.Definition)}{DescribePrototypes(codes)}: {train.Count:N0} training and {test.Count:N0} test images from {folder}; {options.Optimizer}, batch {options.BatchSize}, {options.Threads} thread(s), seed {options.Seed}{DescribeDistortion(options.Distortion)}"));
             Console.WriteLine($"the model is saved to {path} after every pass");
             var metrics = new TrainingMetrics(path, train, resumed: result.GetValue(resume), trainer.CompletedEpochs);
             bool live = LiveProgress.Enabled;
@@ -162,6 +175,25 @@ internal static class TrainCommand
             return 0;
         }, () => $"cancelled; {path} holds the last completed pass (continue with --resume)."));
         return command;
+    }
+
+    /// <summary>A new network for <paramref name="seed"/>, with the separated RBF codes instead of the bitmaps when <paramref name="codes"/>.</summary>
+    internal static LeNet5Network CreateNetwork(NetworkDefinition definition, int seed, bool codes)
+    {
+        var network = LeNet5Network.Create(definition, seed);
+        if (codes)
+            RbfPrototypes.Codes.CopyTo(network.Prototypes);
+        return network;
+    }
+
+    /// <summary>" with separated RBF codes", or nothing for the paper's bitmaps.</summary>
+    internal static string DescribePrototypes(bool codes) => codes ? " with separated RBF codes" : "";
+
+    /// <summary>The values of <c>--prototypes</c>.</summary>
+    private enum PrototypeKind
+    {
+        Bitmaps,
+        Codes,
     }
 
     /// <summary>The exit code of a run stopped by Ctrl+C (128 + SIGINT, as shells report it).</summary>

@@ -27,13 +27,35 @@ internal static class Simd
     internal static bool HardwareFusesMultiplyAdd => System.Runtime.Intrinsics.X86.Fma.IsSupported || System.Runtime.Intrinsics.Arm.AdvSimd.IsSupported;
 
     /// <summary>
+    /// The environment variable that caps the width: <c>LENET5_VECTOR_BITS=256</c> runs the 256-bit path on an AVX-512
+    /// machine, with the same fused multiply-adds, so its results are those of an AVX2 machine, bit for bit. 512, 256, 128
+    /// or 32 (scalar); a width above the hardware's gives the hardware's, anything else is ignored.
+    /// </summary>
+    internal const string VectorBitsVariable = "LENET5_VECTOR_BITS";
+
+    /// <summary>
     /// Widest width kernels may use, in bits (512, 256, 128, or 32 for scalar). Defaults to the widest the
-    /// hardware accelerates; tests lower it to run the narrower paths on any machine.
+    /// hardware accelerates, capped by <see cref="VectorBitsVariable"/>; tests lower it to run the narrower paths on any machine.
     /// </summary>
     internal static int MaxBits { get; set; } = DetectMaxBits();
 
-    internal static int DetectMaxBits() =>
+    internal static int DetectMaxBits() => Cap(HardwareBits(), Environment.GetEnvironmentVariable(VectorBitsVariable));
+
+    internal static int HardwareBits() =>
         Vec512.IsHardwareAccelerated ? 512 : Vec256.IsHardwareAccelerated ? 256 : Vec128.IsHardwareAccelerated ? 128 : 32;
+
+    /// <summary>The width <paramref name="requested"/> (a <see cref="VectorBitsVariable"/> value) allows on hardware of <paramref name="hardware"/> bits.</summary>
+    internal static int Cap(int hardware, string? requested) => ParseBits(requested) is { } bits ? Math.Min(hardware, bits) : hardware;
+
+    /// <summary>512, 256, 128 or 32 from their decimal text, else null.</summary>
+    internal static int? ParseBits(string? text) => text?.Trim() switch
+    {
+        "512" => 512,
+        "256" => 256,
+        "128" => 128,
+        "32" => 32,
+        _ => null,
+    };
 
     /// <summary>Widest allowed width (in floats) that fits in <paramref name="length"/>: 16, 8, 4 or 1.</summary>
     internal static int WidthFor(int length)

@@ -7,9 +7,17 @@ public sealed partial class LeNet5Network
     /// <summary>
     /// The widest SIMD vector the kernels use on this machine, in bits: 512, 256 or 128, or 32 when they run
     /// scalar. The widest width the hardware accelerates (<c>Vector512</c>, <c>Vector256</c>, <c>Vector128</c>),
-    /// unless the runtime was told not to use it (for example <c>DOTNET_EnableAVX512=0</c>).
+    /// unless the runtime was told not to use it (for example <c>DOTNET_EnableAVX512=0</c>) or
+    /// <see cref="VectorBitsVariable"/> caps it.
     /// </summary>
     public static int VectorBits => Simd.MaxBits;
+
+    /// <summary>
+    /// <c>LENET5_VECTOR_BITS</c>: set to 256, 128 or 32 before the process starts, it caps <see cref="VectorBits"/>. Unlike
+    /// the runtime's switches it keeps the hardware's fused multiply-add, so an AVX-512 machine capped at 256 computes
+    /// exactly what an AVX2 machine with FMA does. A width above the hardware's gives the hardware's; other values are ignored.
+    /// </summary>
+    public const string VectorBitsVariable = Simd.VectorBitsVariable;
 
     /// <summary>
     /// A <see cref="BatchPredictor"/> for this network: large batches on up to

@@ -1,4 +1,5 @@
 using LeNet5.Model;
+using LeNet5.Network;
 using LeNet5.Serialization;
 
 namespace LeNet5.Tests.Cli;
@@ -94,6 +95,34 @@ public sealed class TrainEvalCommandTests : IDisposable
         Assert.Contains("distorted", run.Output, StringComparison.Ordinal);
         Assert.True(File.Exists(model));
     }
+
+    [Fact]
+    public void PrototypesCodes_TrainsWithTheSeparatedCodes_AndIsRefusedWhereItMeansNothing()
+    {
+        string model = Path.Combine(_folder, "codes.safetensors");
+        var run = Lenet5Process.Run("train", "--data", TestPaths.MnistSubsetDirectory, "--epochs", "1", "--train-limit", "100", "--test-limit", "50",
+            "--prototypes", "codes", "--no-plots", "--out", model);
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.Contains("separated RBF codes", run.Output, StringComparison.Ordinal);
+        Assert.Equal(RbfPrototypes.Codes.ToArray(), ModelFile.Load(model).Prototypes.ToArray());
+
+        string bitmaps = Path.Combine(_folder, "bitmaps.safetensors");
+        run = Lenet5Process.Run("train", "--data", TestPaths.MnistSubsetDirectory, "--epochs", "1", "--train-limit", "100", "--test-limit", "50",
+            "--prototypes", "bitmaps", "--no-plots", "--out", bitmaps);
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.Equal(RbfPrototypes.Values.ToArray(), ModelFile.Load(bitmaps).Prototypes.ToArray());
+
+        Lenet5Process.AssertCleanFailure(Lenet5Process.Run("train", "--data", TestPaths.MnistSubsetDirectory, "--arch", "modern", "--prototypes", "codes"), "--prototypes", "modern");
+        Lenet5Process.AssertCleanFailure(Lenet5Process.Run("train", "--data", TestPaths.MnistSubsetDirectory, "--out", model, "--resume", "--prototypes", "codes"), "--prototypes", "resumed");
+        Lenet5Process.AssertCleanFailure(Lenet5Process.Run("train", "--data", TestPaths.MnistSubsetDirectory, "--prototypes", "hamming"), "--prototypes");
+    }
+
+    [Theory]
+    [InlineData("64")]
+    [InlineData("wide")]
+    public void ABadVectorWidthVariable_IsOneLine(string value)
+        => Lenet5Process.AssertCleanFailure(Lenet5Process.RunWith(new Dictionary<string, string> { [LeNet5Network.VectorBitsVariable] = value }, "summary"),
+            LeNet5Network.VectorBitsVariable, "512, 256, 128 or 32");
 
     [Theory]
     [InlineData("1,,2", "'' is neither")]
