@@ -14,7 +14,7 @@ public sealed class ExportCommandTests : IDisposable
     [Theory]
     [InlineData("classic")]
     [InlineData("modern-relu-max")]
-    public void Export_writes_a_model_that_OnnxRuntime_runs_as_the_library_does(string variant)
+    public void Export_WritesAModelThatOnnxRuntimeRunsAsTheLibraryDoes(string variant)
     {
         LeNet5Network trained = TestModels.Trained(variant);
         string model = Path.Combine(_folder, $"{variant}.safetensors"), onnx = Path.Combine(_folder, $"{variant}.onnx");
@@ -35,7 +35,7 @@ public sealed class ExportCommandTests : IDisposable
     }
 
     [Fact]
-    public void An_existing_output_is_replaced()
+    public void AnExistingOutput_IsReplaced()
     {
         string model = SaveSeeded("modern-tanh-average"), onnx = Path.Combine(_folder, "out.onnx");
         File.WriteAllText(onnx, "old");
@@ -44,7 +44,7 @@ public sealed class ExportCommandTests : IDisposable
     }
 
     [Fact]
-    public void A_missing_model_is_a_usage_error_naming_it()
+    public void AMissingModel_IsAUsageErrorNamingIt()
     {
         string missing = Path.Combine(_folder, "nope.safetensors");
         var result = Lenet5Process.Run("export", "--model", missing, "--out", Path.Combine(_folder, "out.onnx"));
@@ -53,7 +53,7 @@ public sealed class ExportCommandTests : IDisposable
     }
 
     [Fact]
-    public void A_malformed_model_is_one_line_naming_it_and_leaves_the_output_alone()
+    public void AMalformedModel_IsOneLineNamingIt_AndLeavesTheOutputAlone()
     {
         string model = SaveSeeded("classic");
         string broken = Path.Combine(_folder, "broken.safetensors"), onnx = Path.Combine(_folder, "out.onnx");
@@ -71,7 +71,7 @@ public sealed class ExportCommandTests : IDisposable
     }
 
     [Fact]
-    public void An_unsupported_model_is_one_line_saying_why()
+    public void AnUnsupportedModel_IsOneLineSayingWhy()
     {
         string model = Path.Combine(_folder, "other.safetensors");
         SafeTensorsFile.Write(model, [new SafeTensor("c1.weight", [6, 1, 5, 5], new float[150])], new Dictionary<string, string> { ["architecture"] = "ResNet" });
@@ -80,7 +80,7 @@ public sealed class ExportCommandTests : IDisposable
     }
 
     [Fact]
-    public void An_output_in_a_missing_folder_is_refused_before_any_work()
+    public void AnOutputInAMissingFolder_IsRefusedBeforeAnyWork()
     {
         string onnx = Path.Combine(_folder, "no", "such", "model.onnx");
         var result = Lenet5Process.Run("export", "--model", SaveSeeded("classic"), "--out", onnx);
@@ -89,11 +89,11 @@ public sealed class ExportCommandTests : IDisposable
     }
 
     [Fact]
-    public void An_output_that_is_a_folder_is_refused()
+    public void AnOutputThatIsAFolder_IsRefused()
         => Lenet5Process.AssertCleanFailure(Lenet5Process.Run("export", "--model", SaveSeeded("classic"), "--out", _folder), 2, "--out", "is a folder");
 
     [Fact]
-    public void A_missing_option_is_a_usage_error()
+    public void AMissingOption_IsAUsageError()
     {
         Lenet5Process.AssertCleanFailure(Lenet5Process.Run("export", "--model", SaveSeeded("classic")), 2, "--out");
         Lenet5Process.AssertCleanFailure(Lenet5Process.Run("export", "--out", Path.Combine(_folder, "out.onnx")), 2, "--model");

@@ -24,7 +24,7 @@ public sealed class OnnxModelTests : IDisposable
 
     [Theory]
     [MemberData(nameof(Variants))]
-    public void Metadata_round_trips_through_OnnxRuntime(string variant)
+    public void Metadata_RoundTripsThroughOnnxRuntime(string variant)
     {
         LeNet5Network network = TestModels.Seeded(variant);
         NetworkDefinition definition = network.Definition;
@@ -62,7 +62,7 @@ public sealed class OnnxModelTests : IDisposable
 
     [Theory]
     [MemberData(nameof(Variants))]
-    public void The_file_is_opset_21_IR_10_with_the_papers_layers_named(string variant)
+    public void TheFile_IsOpset21IR10_WithThePapersLayersNamed(string variant)
     {
         LeNet5Network network = TestModels.Seeded(variant);
         var model = new ProtoReader(OnnxExporter.Export(network));
@@ -103,7 +103,7 @@ public sealed class OnnxModelTests : IDisposable
     /// <summary>The initializers hold the weights file's tensors: C3 dense with zeros outside Table I, S2/S4's coefficient in all four taps.</summary>
     [Theory]
     [MemberData(nameof(Variants))]
-    public void The_initializers_are_the_weights_files_tensors(string variant)
+    public void TheInitializers_AreTheWeightsFilesTensors(string variant)
     {
         LeNet5Network network = TestModels.Trained(variant);
         string path = Path.Combine(_folder, $"{variant}.safetensors");
@@ -140,7 +140,7 @@ public sealed class OnnxModelTests : IDisposable
     }
 
     [Fact]
-    public void Classic_C3_is_zero_exactly_where_Table_I_has_no_connection()
+    public void ClassicC3_IsZeroExactlyWhereTableIHasNoConnection()
     {
         float[] c3 = NetworkTensors.Read(TestModels.Trained("classic"))["c3.weight"].Values;
         ConnectionTable table = ConnectionTable.PaperC3;
@@ -166,7 +166,7 @@ public sealed class OnnxModelTests : IDisposable
     }
 
     [Fact]
-    public void Export_to_a_path_writes_the_same_bytes_atomically_and_deterministically()
+    public void ExportToAPath_WritesTheSameBytesAtomicallyAndDeterministically()
     {
         LeNet5Network network = TestModels.Seeded("classic");
         string path = Path.Combine(_folder, "model.onnx");
@@ -182,7 +182,7 @@ public sealed class OnnxModelTests : IDisposable
     }
 
     [Fact]
-    public void Export_to_a_missing_folder_throws_the_writes_own_error()
+    public void ExportToAMissingFolder_ThrowsTheWritesOwnError()
     {
         string path = Path.Combine(_folder, "no", "model.onnx");
         Assert.Throws<DirectoryNotFoundException>(() => OnnxExporter.Export(TestModels.Seeded("classic"), path));
@@ -190,7 +190,7 @@ public sealed class OnnxModelTests : IDisposable
     }
 
     [Fact]
-    public void A_network_with_a_NaN_parameter_is_refused()
+    public void ANetworkWithANaNParameter_IsRefused()
     {
         LeNet5Network network = TestModels.Seeded("modern-tanh-average");
         network.Parameters[7] = float.NaN;
@@ -199,7 +199,7 @@ public sealed class OnnxModelTests : IDisposable
     }
 
     [Fact]
-    public void The_version_is_the_librarys()
+    public void TheVersion_IsTheLibrarys()
     {
         string? informational = typeof(LeNet5Network).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion;
         Assert.NotNull(informational);

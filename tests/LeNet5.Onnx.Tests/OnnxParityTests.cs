@@ -86,7 +86,7 @@ public sealed class OnnxParityTests(ITestOutputHelper output)
     /// </summary>
     [Theory]
     [MemberData(nameof(Variants))]
-    public void The_unoptimised_graph_gives_the_librarys_outputs(string variant)
+    public void TheUnoptimisedGraph_GivesTheLibrarysOutputs(string variant)
     {
         LeNet5Network network = TestModels.Trained(variant);
         using var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_DISABLE_ALL };
@@ -114,7 +114,7 @@ public sealed class OnnxParityTests(ITestOutputHelper output)
     [Theory]
     [InlineData("classic")]
     [InlineData("modern-relu-max")]
-    public void A_changed_parameter_is_seen(string variant)
+    public void AChangedParameter_IsSeen(string variant)
     {
         LeNet5Network network = TestModels.Seeded(variant, seed: 9);
         using var session = new InferenceSession(OnnxExporter.Export(network));

@@ -92,7 +92,7 @@ public sealed class PageTests(WebApp app, ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task WebAssemblyTakesThe128BitPath()
+    public async Task WebAssembly_TakesThe128BitPath()
     {
         await app.StartAsync();
         await using var session = await app.OpenAsync();
@@ -209,7 +209,7 @@ public sealed class PageTests(WebApp app, ITestOutputHelper output)
     /// recognised by the bundled model. Written to web-page.png beside the tests (docs/images/web-page.png is a copy).
     /// </summary>
     [Fact]
-    public async Task Screenshot()
+    public async Task Screenshot_IsWrittenForTheReadme()
     {
         await app.StartAsync();
         await using var session = await app.OpenAsync();

@@ -1,4 +1,3 @@
-using LeNet5.Training;
 
 namespace LeNet5.Network;
 

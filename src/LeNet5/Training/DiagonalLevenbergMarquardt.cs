@@ -1,5 +1,8 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using LeNet5.Data;
 using LeNet5.Kernels;
+using LeNet5.Network;
 
 namespace LeNet5.Training;
 
@@ -9,6 +12,23 @@ namespace LeNet5.Training;
 /// ∂²E/∂w_k² (re-estimated on a few hundred patterns before each pass) and µ keeps the step bounded where
 /// the curvature is small.
 /// </summary>
+/// <remarks>
+/// Appendix C, and where each part of it is:
+/// <list type="number">
+/// <item>Before each pass, h_kk is estimated on the pass's first patterns (500 in the paper, <see cref="TrainingOptions.CurvatureSamples"/>)
+/// and held fixed during it: <see cref="EstimateCurvature"/>, below, called by <see cref="Trainer"/>.</item>
+/// <item>Per pattern, the second derivatives are back-propagated as the gradients are, with every off-diagonal term and
+/// f'' dropped (the Gauss-Newton approximation, eq. 23–25): <see cref="LeNet5Network.AccumulateCurvature"/> runs each
+/// layer's <c>BackwardCurvature</c>, which sits beside that layer's <c>Backward</c> in <c>Layers/</c> — by default the
+/// backward pass on squared weights and squared inputs after f'² (<c>Layers/Layer.cs</c>), with its own rule where the
+/// layer needs one (<c>Layers/RbfOutputLayer.cs</c>, <c>Layers/PoolingLayer.cs</c>).</item>
+/// <item>It starts from the loss's curvature in the outputs: <c>Layers/MapLoss.cs</c> keeps only the correct class's
+/// penalty, as Appendix C does; <c>Layers/SoftmaxCrossEntropyLoss.cs</c> gives p(1 − p).</item>
+/// <item>Summed over the patterns and divided by their number (<see cref="EstimateCurvature"/>), it becomes
+/// the rates 1/(µ + h_kk), µ = 0.02 (<see cref="SetCurvature"/>); each step is one fused pass
+/// (<c>Kernels/OptimizerKernels.cs</c>, <see cref="Step"/>). A checkpoint stores h_kk (<see cref="Optimizer.State"/>).</item>
+/// </list>
+/// </remarks>
 public sealed class DiagonalLevenbergMarquardt : Optimizer
 {
     private readonly float[] _curvature;
@@ -42,6 +62,31 @@ public sealed class DiagonalLevenbergMarquardt : Optimizer
         ArgumentOutOfRangeException.ThrowIfNotEqual(curvature.Length, _curvature.Length, nameof(curvature));
         curvature.CopyTo(_curvature);
         RefreshRates();
+    }
+
+    /// <summary>
+    /// h_kk for the coming pass: the average over <paramref name="patterns"/> (indices into <paramref name="train"/>) of each
+    /// parameter's Gauss-Newton second derivative, accumulated a workspace-full at a time; the rates follow.
+    /// <paramref name="inputs"/> and <paramref name="labels"/> are staging buffers for one workspace-full.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal void EstimateCurvature(LeNet5Network network, NetworkWorkspace workspace, ILabeledImages train, ReadOnlySpan<int> patterns, float[] inputs, int[] labels)
+    {
+        Span<float> curvature = workspace.ParameterCurvature;
+        curvature.Clear();
+        for (int start = 0; start < patterns.Length; start += workspace.Capacity)
+        {
+            int count = Math.Min(workspace.Capacity, patterns.Length - start);
+            ReadOnlySpan<int> indices = patterns.Slice(start, count);
+            Span<float> batch = inputs.AsSpan(0, count * LeNet5Network.InputSize);
+            Span<int> batchLabels = labels.AsSpan(0, count);
+            train.CopyInputs(indices, batch);
+            for (int i = 0; i < count; i++)
+                batchLabels[i] = train.Label(indices[i]);
+            network.AccumulateCurvature(workspace, batch, batchLabels);
+        }
+        TensorPrimitives.Multiply(curvature, 1f / patterns.Length, curvature);
+        SetCurvature(curvature);
     }
 
     internal void RefreshRates()

@@ -126,7 +126,7 @@ public sealed class Trainer : IDisposable
         }
 
         if (Optimizer is DiagonalLevenbergMarquardt sdlm)
-            EstimateCurvature(train, sdlm);
+            sdlm.EstimateCurvature(_network, _workspaces[0], train, _order.AsSpan(0, Math.Min(_options.CurvatureSamples, _order.Length)), _inputs[0], _labels[0]);
 
         double totalLoss = 0;
         var lastReport = TimeSpan.Zero;
@@ -216,29 +216,6 @@ public sealed class Trainer : IDisposable
             }
         }
         _losses[worker] = _network.ComputeGradients(_workspaces[worker], inputs, labels);
-    }
-
-    /// <summary>h_kk: the average Gauss-Newton second derivative over the first patterns of this pass's order.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void EstimateCurvature(ILabeledImages train, DiagonalLevenbergMarquardt sdlm)
-    {
-        var workspace = _workspaces[0];
-        int samples = Math.Min(_options.CurvatureSamples, _order.Length);
-        Span<float> curvature = workspace.ParameterCurvature;
-        curvature.Clear();
-        for (int start = 0; start < samples; start += workspace.Capacity)
-        {
-            int count = Math.Min(workspace.Capacity, samples - start);
-            ReadOnlySpan<int> indices = _order.AsSpan(start, count);
-            Span<float> inputs = _inputs[0].AsSpan(0, count * LeNet5Network.InputSize);
-            Span<int> labels = _labels[0].AsSpan(0, count);
-            train.CopyInputs(indices, inputs);
-            for (int i = 0; i < count; i++)
-                labels[i] = train.Label(indices[i]);
-            _network.AccumulateCurvature(workspace, inputs, labels);
-        }
-        TensorPrimitives.Multiply(curvature, 1f / samples, curvature);
-        sdlm.SetCurvature(curvature);
     }
 
     internal void RestoreProgress(int completedEpochs) => CompletedEpochs = completedEpochs;

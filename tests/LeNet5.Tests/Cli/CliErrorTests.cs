@@ -20,7 +20,7 @@ public sealed class CliErrorTests : IDisposable
     [InlineData("--epochs", "abc", "whole number")]
     [InlineData("--seed", "1.5", "whole number")]
     [InlineData("--lr-scale", "fast", "a number")]
-    public void A_value_of_the_wrong_type_names_the_option_not_a_dotnet_type(string option, string value, string expected)
+    public void AValueOfTheWrongType_NamesTheOptionNotADotnetType(string option, string value, string expected)
     {
         var result = Lenet5Process.Run("train", "--data", TestPaths.MnistSubsetDirectory, option, value);
         AssertUsageError(result, option, value, expected);
@@ -38,7 +38,7 @@ public sealed class CliErrorTests : IDisposable
     [InlineData("train", "--lr-scale", "0")]
     [InlineData("eval", "--limit", "0")]
     [InlineData("eval", "--set", "validation")]
-    public void An_invalid_value_is_refused_by_the_parser_naming_the_option(string command, string option, string value)
+    public void AnInvalidValue_IsRefusedByTheParserNamingTheOption(string command, string option, string value)
     {
         string[] arguments = command == "eval"
             ? ["eval", "--model", TestUtil.ReferenceData("classic.safetensors"), "--data", TestPaths.MnistSubsetDirectory, option, value]
@@ -47,7 +47,7 @@ public sealed class CliErrorTests : IDisposable
     }
 
     [Fact]
-    public void The_learning_rate_scale_is_named_not_the_rate_it_gives()
+    public void TheLearningRateScale_IsNamedNotTheRateItGives()
     {
         var result = Lenet5Process.Run("train", "--data", TestPaths.MnistSubsetDirectory, "--lr-scale", "-1");
         AssertUsageError(result, "--lr-scale", "-1");
@@ -55,11 +55,11 @@ public sealed class CliErrorTests : IDisposable
     }
 
     [Fact]
-    public void The_thread_bound_is_said()
+    public void TheThreadBound_IsSaid()
         => AssertUsageError(Lenet5Process.Run("train", "--threads", "1000000"), "--threads", "256", "1000000");
 
     [Fact]
-    public void An_unknown_command_is_named()
+    public void AnUnknownCommand_IsNamed()
     {
         var result = Lenet5Process.Run("bogus");
         AssertUsageError(result, "unknown command 'bogus'", "train");
@@ -67,11 +67,11 @@ public sealed class CliErrorTests : IDisposable
     }
 
     [Fact]
-    public void No_command_lists_the_commands()
+    public void NoCommandListsTheCommands()
         => AssertUsageError(Lenet5Process.Run(), "no command", "predict");
 
     [Fact]
-    public void The_usage_line_says_lenet5()
+    public void TheUsageLine_SaysLenet5()
     {
         var result = Lenet5Process.Run("train", "--help");
         Assert.Equal(0, result.ExitCode);
@@ -84,7 +84,7 @@ public sealed class CliErrorTests : IDisposable
     [InlineData("eval")]
     [InlineData("predict")]
     [InlineData("summary")]
-    public void Help_says_each_default_once(string command)
+    public void Help_SaysEachDefaultOnce(string command)
     {
         var result = Lenet5Process.Run(command, "--help");
         Assert.Equal(0, result.ExitCode);
@@ -93,7 +93,7 @@ public sealed class CliErrorTests : IDisposable
     }
 
     [Fact]
-    public void Version_is_the_packages()
+    public void Version_IsThePackages()
     {
         string version = typeof(LeNet5Network).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()!.InformationalVersion.Split('+')[0];
         var result = Lenet5Process.Run("--version");
@@ -103,7 +103,7 @@ public sealed class CliErrorTests : IDisposable
     }
 
     [Fact]
-    public void An_output_folder_that_does_not_exist_is_refused_before_any_work()
+    public void AnOutputFolderThat_DoesNotExistIsRefusedBeforeAnyWork()
     {
         string model = Path.Combine(_folder, "no", "such", "m.safetensors");
         var result = Lenet5Process.Run("train", "--data", TestPaths.MnistSubsetDirectory, "--epochs", "1", "--train-limit", "50", "--test-limit", "10", "--out", model);
@@ -113,7 +113,7 @@ public sealed class CliErrorTests : IDisposable
     }
 
     [Fact]
-    public void Resuming_with_another_network_says_what_the_file_holds()
+    public void ResumingWithAnotherNetwork_SaysWhatTheFileHolds()
     {
         string model = Path.Combine(_folder, "modern.safetensors");
         var train = Lenet5Process.Run("train", "--data", TestPaths.MnistSubsetDirectory, "--arch", "modern", "--epochs", "1", "--train-limit", "100", "--test-limit", "10", "--out", model);
@@ -130,7 +130,7 @@ public sealed class CliErrorTests : IDisposable
     }
 
     [Fact]
-    public void Train_without_out_says_where_the_model_goes()
+    public void TrainWithoutOut_SaysWhereTheModelGoes()
     {
         var result = Lenet5Process.RunIn(_folder, new Dictionary<string, string>(),
             "train", "--data", TestPaths.MnistSubsetDirectory, "--epochs", "1", "--train-limit", "50", "--test-limit", "10");
@@ -143,7 +143,7 @@ public sealed class CliErrorTests : IDisposable
     }
 
     [Fact]
-    public void Download_errors_use_the_lenet5_prefix()
+    public void DownloadErrors_UseTheLenet5Prefix()
     {
         var environment = new Dictionary<string, string> { ["LENET5_MNIST_MIRRORS"] = "gopher://example.invalid/" };
         var result = Lenet5Process.RunWith(environment, "download", "--data", Path.Combine(_folder, "data"));
@@ -157,7 +157,7 @@ public sealed class CliErrorTests : IDisposable
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
-    public void A_local_copy_is_a_mirror(bool asUrl)
+    public void ALocalCopy_IsAMirror(bool asUrl)
     {
         string copy = TestPaths.FullMnistDirectory; // the four real files: the download checks MNIST's SHA-256
         string data = Path.Combine(_folder, "data");
@@ -168,7 +168,7 @@ public sealed class CliErrorTests : IDisposable
     }
 
     [Fact]
-    public void Summary_describes_the_relu_max_pooling_network()
+    public void SummaryDescribesTheReluMaxPoolingNetwork()
     {
         var table = Lenet5Process.Run("summary", "--arch", "modern", "--activation", "relu", "--pooling", "max");
         Assert.Equal(0, table.ExitCode);

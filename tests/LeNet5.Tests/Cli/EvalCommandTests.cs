@@ -8,7 +8,7 @@ public sealed class EvalCommandTests
     private static readonly string s_model = TestUtil.ReferenceData("classic.safetensors");
 
     [Fact]
-    public void Json_is_one_object_whose_parts_agree()
+    public void Json_IsOneObjectWhosePartsAgree()
     {
         var result = Lenet5Process.Run("eval", "--model", s_model, "--data", TestPaths.MnistSubsetDirectory, "--limit", "300", "--json");
         Assert.True(result.ExitCode == 0, result.Error);
@@ -36,7 +36,7 @@ public sealed class EvalCommandTests
     }
 
     [Fact]
-    public void The_training_set_can_be_evaluated()
+    public void TheTrainingSetCanBeEvaluated()
     {
         var text = Lenet5Process.Run("eval", "--model", s_model, "--data", TestPaths.MnistSubsetDirectory, "--set", "train", "--limit", "120");
         Assert.True(text.ExitCode == 0, text.Error);
@@ -51,7 +51,7 @@ public sealed class EvalCommandTests
     }
 
     [Fact]
-    public void Test_limit_still_works()
+    public void TestLimitStill_Works()
     {
         var result = Lenet5Process.Run("eval", "--model", s_model, "--data", TestPaths.MnistSubsetDirectory, "--test-limit", "50");
         Assert.True(result.ExitCode == 0, result.Error);

@@ -97,7 +97,7 @@ public sealed class PredictImageCommandTests : IClassFixture<TrainedModelFixture
     [InlineData(".png", 5, true)]
     [InlineData(".jpg", 4, true)]
     [InlineData(".bmp", 3, false)]
-    public void Pictures_of_MNIST_digits_are_read_as_the_originals(string extension, int scale, bool darkOnLight)
+    public void PicturesOfMNISTDigits_AreReadAsTheOriginals(string extension, int scale, bool darkOnLight)
     {
         int[] expected = IdxPredictions();
         string folder = WritePictures($"{extension[1..]}-{scale}-{darkOnLight}", extension, scale, darkOnLight);
@@ -118,7 +118,7 @@ public sealed class PredictImageCommandTests : IClassFixture<TrainedModelFixture
     }
 
     [Fact]
-    public void Repeated_image_options_keep_their_order_and_probabilities_sum_to_one()
+    public void RepeatedImageOptions_KeepTheirOrderAndProbabilitiesSumToOne()
     {
         string folder = WritePictures("repeat", ".png", 2, true);
         string first = System.IO.Path.Combine(folder, "007.png"), second = System.IO.Path.Combine(folder, "003.png");
@@ -136,7 +136,7 @@ public sealed class PredictImageCommandTests : IClassFixture<TrainedModelFixture
     }
 
     [Fact]
-    public void Probabilities_with_an_IDX_file_replace_the_scores()
+    public void ProbabilitiesWithAnIDXFileReplaceTheScores()
     {
         var scores = Rows(Lenet5Process.Run("predict", "--model", _model, "--images", TestImages).Output);
         var result = Lenet5Process.Run("predict", "--model", _model, "--images", TestImages, "--probabilities");
@@ -154,7 +154,7 @@ public sealed class PredictImageCommandTests : IClassFixture<TrainedModelFixture
     }
 
     [Fact]
-    public void A_file_that_is_not_a_picture_is_one_line_naming_it_and_nothing_is_written()
+    public void AFileThat_IsNotAPictureIsOneLineNamingItAndNothingIsWritten()
     {
         string folder = WritePictures("mixed", ".png", 1, false);
         string fake = System.IO.Path.Combine(folder, "010.png");
@@ -171,7 +171,7 @@ public sealed class PredictImageCommandTests : IClassFixture<TrainedModelFixture
     [InlineData(".png")]
     [InlineData(".jpg")]
     [InlineData(".bmp")]
-    public void A_truncated_picture_is_one_line_naming_it(string extension)
+    public void ATruncatedPicture_IsOneLineNamingIt(string extension)
     {
         string folder = WritePictures($"cut{extension[1..]}", extension, 4, true);
         string picture = System.IO.Path.Combine(folder, $"005{extension}");
@@ -184,7 +184,7 @@ public sealed class PredictImageCommandTests : IClassFixture<TrainedModelFixture
     }
 
     [Fact]
-    public void A_blank_picture_says_it_holds_no_digit()
+    public void ABlankPicture_SaysItHoldsNoDigit()
     {
         string picture = System.IO.Path.Combine(_folder, "blank.png");
         var pixels = new byte[50 * 40];
@@ -195,7 +195,7 @@ public sealed class PredictImageCommandTests : IClassFixture<TrainedModelFixture
     }
 
     [Fact]
-    public void A_folder_without_pictures_is_one_line_naming_it()
+    public void AFolderWithoutPictures_IsOneLineNamingIt()
     {
         string folder = System.IO.Path.Combine(_folder, "empty");
         Directory.CreateDirectory(folder);
@@ -206,7 +206,7 @@ public sealed class PredictImageCommandTests : IClassFixture<TrainedModelFixture
     }
 
     [Fact]
-    public void A_missing_picture_is_a_usage_error()
+    public void AMissingPicture_IsAUsageError()
     {
         var result = Lenet5Process.Run("predict", "--model", _model, "--image", System.IO.Path.Combine(_folder, "nope.png"));
         Lenet5Process.AssertCleanFailure(result, "--image", "nope.png");
@@ -214,7 +214,7 @@ public sealed class PredictImageCommandTests : IClassFixture<TrainedModelFixture
     }
 
     [Fact]
-    public void Images_and_image_together_or_neither_are_usage_errors()
+    public void ImagesAndImageTogetherOrNeither_AreUsageErrors()
     {
         string folder = WritePictures("both", ".png", 1, false);
         var both = Lenet5Process.Run("predict", "--model", _model, "--images", TestImages, "--image", folder);
@@ -226,7 +226,7 @@ public sealed class PredictImageCommandTests : IClassFixture<TrainedModelFixture
     }
 
     [Fact]
-    public void A_picture_given_to_images_says_to_use_image()
+    public void APictureGivenToImages_SaysToUseImage()
     {
         string folder = WritePictures("idx", ".png", 1, false);
         Lenet5Process.AssertCleanFailure(
@@ -234,7 +234,7 @@ public sealed class PredictImageCommandTests : IClassFixture<TrainedModelFixture
     }
 
     [Fact]
-    public void An_output_in_a_missing_folder_is_refused_before_any_work()
+    public void AnOutputInAMissingFolder_IsRefusedBeforeAnyWork()
     {
         string csv = System.IO.Path.Combine(_folder, "no", "such", "out.csv");
         var result = Lenet5Process.Run("predict", "--model", _model, "--images", TestImages, "--output", csv);

@@ -5,7 +5,7 @@ namespace LeNet5.Tests.Data;
 public class DataDirectoryTests
 {
     [Fact]
-    public void Explicit_folder_wins_then_the_variable_then_the_cache()
+    public void ExplicitFolderWinsThenTheVariableThenTheCache()
     {
         var environment = new Dictionary<string, string?> { ["LENET5_DATA"] = "/env/data", ["HOME"] = "/home/u", ["XDG_CACHE_HOME"] = null };
         Func<string, string?> lookup = n => environment.GetValueOrDefault(n);

@@ -38,7 +38,7 @@ public sealed class DatasetDownloaderTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_good_mirror_gives_a_verified_file_and_reports_progress()
+    public async Task AGoodMirror_GivesAVerifiedFileAndReportsProgress()
     {
         var progress = new Recorder();
         var downloader = new DatasetDownloader(_http, [_server.Serve("good", _gz)]);
@@ -57,7 +57,7 @@ public sealed class DatasetDownloaderTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_file_mirror_is_a_local_copy_checked_like_a_download()
+    public async Task AFileMirror_IsALocalCopyCheckedLikeADownload()
     {
         using var copy = new TempDirectory();
         using var empty = new TempDirectory();
@@ -80,7 +80,7 @@ public sealed class DatasetDownloaderTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Bad_mirrors_are_skipped_each_failure_said_and_the_next_mirror_tried()
+    public async Task BadMirrors_AreSkippedEachFailureSaidAndTheNextMirrorTried()
     {
         byte[] corrupt = (byte[])_gz.Clone();
         corrupt[corrupt.Length / 2] ^= 0xFF;
@@ -113,7 +113,7 @@ public sealed class DatasetDownloaderTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task When_every_mirror_fails_nothing_is_left_and_the_error_says_what_where_and_how()
+    public async Task WhenEveryMirror_FailsNothingIsLeftAndTheErrorSaysWhatWhereAndHow()
     {
         byte[] corrupt = (byte[])_gz.Clone();
         corrupt[100] ^= 0x01;
@@ -145,7 +145,7 @@ public sealed class DatasetDownloaderTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_stalled_mirror_is_abandoned()
+    public async Task AStalledMirror_IsAbandoned()
     {
         var downloader = new DatasetDownloader(_http, [_server.Stall("stall", _gz), _server.Serve("good", _gz)]) { StallTimeout = TimeSpan.FromMilliseconds(500) };
         var progress = new Recorder();
@@ -157,7 +157,7 @@ public sealed class DatasetDownloaderTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task An_interrupted_download_leaves_nothing_behind()
+    public async Task AnInterruptedDownload_LeavesNothingBehind()
     {
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(Token);
         var progress = new Recorder(r =>
@@ -175,7 +175,7 @@ public sealed class DatasetDownloaderTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Files_already_present_are_not_downloaded_and_leftovers_are_cleaned()
+    public async Task FilesAlreadyPresent_AreNotDownloadedAndLeftoversAreCleaned()
     {
         File.WriteAllBytes(_data.File(_file.Name), _raw);
         var downloader = new DatasetDownloader(_http, [_server.Serve("good", _gz)]);
@@ -190,7 +190,7 @@ public sealed class DatasetDownloaderTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task The_real_mnist_test_labels_pass_the_published_hash()
+    public async Task TheRealMnistTestLabels_PassThePublishedHash()
     {
         byte[] labels = File.ReadAllBytes(TestPaths.FullTestLabelsFile);
         Uri mirror = _server.Serve("mnist", labels);
@@ -206,7 +206,7 @@ public sealed class DatasetDownloaderTests : IAsyncLifetime
     }
 
     [Fact]
-    public void Mirrors_must_be_absolute_http_addresses()
+    public void Mirrors_MustBeAbsoluteHttpAddresses()
     {
         Assert.Throws<ArgumentException>(() => new DatasetDownloader(_http, []));
         Assert.Throws<ArgumentException>(() => new DatasetDownloader(_http, [new Uri("ftp://example.invalid/")]));

@@ -24,7 +24,7 @@ public class IdxMalformedTests
 
     [Theory]
     [MemberData(nameof(RawCases))]
-    public void Raw_file(string name, byte[] bytes, string expected)
+    public void RawFile(string name, byte[] bytes, string expected)
     {
         _ = name;
         using var temp = new TempDirectory();
@@ -43,7 +43,7 @@ public class IdxMalformedTests
 
     [Theory]
     [MemberData(nameof(RawCases))]
-    public void Non_seekable_stream(string name, byte[] bytes, string expected)
+    public void NonSeekableStream(string name, byte[] bytes, string expected)
     {
         _ = name;
         string streamExpected =
@@ -66,7 +66,7 @@ public class IdxMalformedTests
 
     [Theory]
     [MemberData(nameof(RawCases))]
-    public void Gzipped_file(string name, byte[] bytes, string expected)
+    public void GzippedFile(string name, byte[] bytes, string expected)
     {
         _ = name;
         using var temp = new TempDirectory();
@@ -88,7 +88,7 @@ public class IdxMalformedTests
     }
 
     [Fact]
-    public void Gzip_that_claims_more_than_it_holds_fails_after_reading_what_it_has()
+    public void GzipThatClaimsMoreThanIt_HoldsFailsAfterReadingWhatItHas()
     {
         // 100 MB claimed, 1 MB present: plausible for deflate's ratio, contradicted by the gzip trailer.
         var data = new byte[1_000_000];
@@ -107,7 +107,7 @@ public class IdxMalformedTests
     }
 
     [Fact]
-    public void Truncated_gzip_file()
+    public void TruncatedGzipFile()
     {
         byte[] raw = IdxBytes.Make(0x08, [100, 100], Enumerable.Range(0, 10_000).Select(i => (byte)(i * 7919 % 251)).ToArray());
         byte[] gz = IdxBytes.Gzip(raw);
@@ -123,7 +123,7 @@ public class IdxMalformedTests
     }
 
     [Fact]
-    public void Corrupt_gzip_data()
+    public void CorruptGzipData()
     {
         byte[] raw = IdxBytes.Make(0x08, [100, 100], Enumerable.Range(0, 10_000).Select(i => (byte)(i * 7919 % 251)).ToArray());
         byte[] gz = IdxBytes.Gzip(raw);
@@ -140,7 +140,7 @@ public class IdxMalformedTests
     }
 
     [Fact]
-    public void Garbage_after_the_gzip_stream()
+    public void GarbageAfterTheGzipStream()
     {
         byte[] gz = [.. IdxBytes.Gzip(IdxBytes.Make(0x08, [3], [1, 2, 3])), 0x00, 0x42, 0x42, 0x42];
         using var temp = new TempDirectory();
@@ -151,7 +151,7 @@ public class IdxMalformedTests
     }
 
     [Fact]
-    public void Wrong_element_type_for_the_caller()
+    public void WrongElementTypeForTheCaller()
     {
         using var temp = new TempDirectory();
         string path = temp.File("floats.idx");
@@ -161,7 +161,7 @@ public class IdxMalformedTests
     }
 
     [Fact]
-    public void Header_and_writer_reject_invalid_shapes_and_counts()
+    public void HeaderAndWriterRejectInvalidShapesAnd_Counts()
     {
         Assert.Throws<ArgumentException>(() => new IdxHeader(IdxElementType.UnsignedByte));
         Assert.Throws<ArgumentException>(() => new IdxHeader(IdxElementType.UnsignedByte, 3, 0));
@@ -184,7 +184,7 @@ public class IdxMalformedTests
     }
 
     [Fact]
-    public void Garbage_replacing_the_gzip_trailer()
+    public void GarbageReplacingTheGzipTrailer()
     {
         byte[] gz = IdxBytes.Gzip(IdxBytes.Make(0x08, [3], [1, 2, 3]));
         gz[^1] ^= 0x01;
@@ -196,7 +196,7 @@ public class IdxMalformedTests
     }
 
     [Fact]
-    public void Reading_past_the_end_is_a_caller_error()
+    public void ReadingPastTheEnd_IsACallerError()
     {
         using IdxReader reader = IdxReader.Open(new MemoryStream(IdxBytes.Make(0x0B, [2], [0, 1, 0, 2])), "two");
         Assert.Throws<ArgumentOutOfRangeException>(() => reader.ReadElements(new short[3]));

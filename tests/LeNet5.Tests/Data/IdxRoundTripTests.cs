@@ -24,7 +24,7 @@ public class IdxRoundTripTests
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void Every_type_and_rank_reads_back_bit_for_bit(IdxElementType type, int rank, bool gzip)
+    public void EveryTypeAndRank_ReadsBackBitForBit(IdxElementType type, int rank, bool gzip)
     {
         int[] dimensions = s_shape[..rank];
         var random = new Random(rank * 100 + (int)type);
@@ -55,7 +55,7 @@ public class IdxRoundTripTests
     }
 
     [Fact]
-    public void The_largest_rank_reads_back()
+    public void TheLargestRank_ReadsBack()
     {
         int[] dimensions = Enumerable.Repeat(1, IdxHeader.MaxRank).ToArray();
         dimensions[^1] = 3;
@@ -64,7 +64,7 @@ public class IdxRoundTripTests
     }
 
     [Fact]
-    public void Writer_output_is_the_standard_big_endian_layout()
+    public void WriterOutput_IsTheStandardBigEndianLayout()
     {
         using var stream = new MemoryStream();
         using (var writer = new IdxWriter(stream, new IdxHeader(IdxElementType.Int16, 2), leaveOpen: true))
@@ -83,7 +83,7 @@ public class IdxRoundTripTests
     }
 
     [Fact]
-    public void Gzipped_writer_output_is_plain_gzip_of_the_raw_file()
+    public void GzippedWriterOutput_IsPlainGzipOfTheRawFile()
     {
         using var temp = new TempDirectory();
         float[] data = [1.5f, -2.25f, 3f, 0f, float.MaxValue, -0f];
@@ -99,7 +99,7 @@ public class IdxRoundTripTests
     }
 
     [Fact]
-    public void Gzip_is_detected_by_content_not_by_name()
+    public void Gzip_IsDetectedByContentNotByName()
     {
         using var temp = new TempDirectory();
         IdxWriter.WriteFile(temp.File("looks-raw.idx"), new byte[] { 1, 2, 3 }, [3], gzip: true);
@@ -119,7 +119,7 @@ public class IdxRoundTripTests
     }
 
     [Fact]
-    public void Streaming_reads_fill_caller_buffers_in_pieces()
+    public void Streaming_ReadsFillCallerBuffersInPieces()
     {
         int[] data = Enumerable.Range(-500, 1000).ToArray();
         using var stream = new MemoryStream();

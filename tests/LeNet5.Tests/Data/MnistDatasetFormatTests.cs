@@ -6,7 +6,7 @@ namespace LeNet5.Tests.Data;
 public class MnistDatasetFormatTests
 {
     [Fact]
-    public void A_32x32_pair_loads_without_padding()
+    public void A32x32Pair_LoadsWithoutPadding()
     {
         using var temp = new TempDirectory();
         byte[] pixels = Enumerable.Range(0, 3 * 1024).Select(i => (byte)(i * 13)).ToArray();
@@ -45,7 +45,7 @@ public class MnistDatasetFormatTests
 
     [Theory]
     [MemberData(nameof(BadPairs))]
-    public void Pairs_that_do_not_fit_are_rejected_by_name(string name, uint[] imageDimensions, byte labelType, uint[] labelDimensions, byte[] labels, string expected)
+    public void PairsThat_DoNotFitAreRejectedByName(string name, uint[] imageDimensions, byte labelType, uint[] labelDimensions, byte[] labels, string expected)
     {
         _ = name;
         using var temp = new TempDirectory();
@@ -59,7 +59,7 @@ public class MnistDatasetFormatTests
     }
 
     [Fact]
-    public void Images_stored_as_floats_are_rejected()
+    public void ImagesStoredAsFloats_AreRejected()
     {
         using var temp = new TempDirectory();
         IdxWriter.WriteFile(temp.File("images"), new float[2 * 784], [2, 28, 28]);
@@ -69,7 +69,7 @@ public class MnistDatasetFormatTests
     }
 
     [Fact]
-    public void Missing_files_and_bad_arguments()
+    public void MissingFilesAndBadArguments()
     {
         using var temp = new TempDirectory();
         FileNotFoundException ex = Assert.Throws<FileNotFoundException>(() => MnistDataset.LoadTraining(temp.Path));
@@ -81,7 +81,7 @@ public class MnistDatasetFormatTests
     }
 
     [Fact]
-    public void Raw_is_preferred_when_both_forms_are_present()
+    public void Raw_IsPreferredWhenBothFormsArePresent()
     {
         using var temp = new TempDirectory();
         IdxWriter.WriteFile(temp.File("t10k-images-idx3-ubyte"), new byte[784], [1, 28, 28]);
@@ -93,7 +93,7 @@ public class MnistDatasetFormatTests
     }
 
     [Fact]
-    public void Fashion_mnist_loads_when_installed()
+    public void FashionMnist_LoadsWhenInstalled()
     {
         const string directory = "/usr/share/datasets/fashion-mnist";
         Assert.SkipUnless(Directory.Exists(directory), "apt-get install dataset-fashion-mnist puts Fashion-MNIST in " + directory);

@@ -37,7 +37,7 @@ public sealed class MnistSubsetFixture : IDisposable
 public class MnistDatasetTests(MnistSubsetFixture mnist) : IClassFixture<MnistSubsetFixture>
 {
     [Fact]
-    public void The_subset_has_the_first_2000_training_and_1000_test_images_of_28x28()
+    public void TheSubsetHasTheFirst2000TrainingAnd1000TestImagesOf28x28()
     {
         Assert.Equal(TestPaths.SubsetTrainingCount, mnist.Training.Count);
         Assert.Equal(TestPaths.SubsetTestCount, mnist.Test.Count);
@@ -51,7 +51,7 @@ public class MnistDatasetTests(MnistSubsetFixture mnist) : IClassFixture<MnistSu
     }
 
     [Fact]
-    public void Test_set_label_histogram_and_the_subset_is_its_prefix()
+    public void TestSetLabelHistogramAndTheSubset_IsItsPrefix()
     {
         byte[] all;
         using (IdxReader reader = IdxReader.Open(TestPaths.FullTestLabelsFile))
@@ -70,11 +70,11 @@ public class MnistDatasetTests(MnistSubsetFixture mnist) : IClassFixture<MnistSu
     }
 
     [Fact]
-    public async Task The_original_test_labels_have_the_published_sha256()
+    public async Task TheOriginalTestLabelsHaveThePublishedSha256()
         => Assert.Null(await DatasetDownloader.CheckAsync(TestPaths.FullTestLabelsFile, MnistFileSet.TestLabels, TestContext.Current.CancellationToken));
 
     [Fact]
-    public void Gzipped_and_raw_files_give_identical_data()
+    public void GzippedAndRawFiles_GiveIdenticalData()
     {
         MnistDataset training = MnistDataset.LoadTraining(mnist.Raw);
         MnistDataset test = MnistDataset.LoadTest(mnist.Raw);
@@ -85,7 +85,7 @@ public class MnistDatasetTests(MnistSubsetFixture mnist) : IClassFixture<MnistSu
     }
 
     [Fact]
-    public void Inputs_are_normalised_and_padded_as_the_paper_says()
+    public void Inputs_AreNormalisedAndPaddedAsThePaperSays()
     {
         int count = mnist.Test.Count;
         var inputs = new float[count * 1024];
@@ -117,7 +117,7 @@ public class MnistDatasetTests(MnistSubsetFixture mnist) : IClassFixture<MnistSu
     }
 
     [Fact]
-    public void A_limit_loads_the_first_images()
+    public void ALimit_LoadsTheFirstImages()
     {
         MnistDataset first = MnistDataset.LoadTraining(mnist.Gzipped, limit: 1000);
         Assert.Equal(1000, first.Count);
@@ -127,7 +127,7 @@ public class MnistDatasetTests(MnistSubsetFixture mnist) : IClassFixture<MnistSu
     }
 
     [Fact]
-    public void A_seeded_shuffle_is_deterministic_and_keeps_pairs_together()
+    public void ASeededShuffle_IsDeterministicAndKeepsPairsTogether()
     {
         MnistDataset a = mnist.Test.Shuffled(seed: 42);
         MnistDataset b = mnist.Test.Shuffled(seed: 42);
@@ -150,7 +150,7 @@ public class MnistDatasetTests(MnistSubsetFixture mnist) : IClassFixture<MnistSu
 public class FullMnistDatasetTests
 {
     [Fact]
-    public void Real_mnist_has_60000_training_and_10000_test_images_of_28x28()
+    public void RealMnistHas60000TrainingAnd10000TestImagesOf28x28()
     {
         string directory = TestPaths.FullMnistDirectory;
         MnistDataset training = MnistDataset.LoadTraining(directory);
@@ -163,7 +163,7 @@ public class FullMnistDatasetTests
     }
 
     [Fact]
-    public async Task Every_file_has_the_published_sha256()
+    public async Task EveryFileHasThePublishedSha256()
     {
         string directory = TestPaths.FullMnistDirectory;
         foreach (DatasetFile file in MnistFileSet.All)
@@ -173,7 +173,7 @@ public class FullMnistDatasetTests
     }
 
     [Fact]
-    public void The_committed_subset_is_the_first_images_of_each_file()
+    public void TheCommittedSubset_IsTheFirstImagesOfEachFile()
     {
         string directory = TestPaths.FullMnistDirectory;
         MnistDataset subsetTraining = MnistDataset.LoadTraining(TestPaths.MnistSubsetDirectory);

@@ -86,7 +86,7 @@ public class MnistPreprocessingTests
     }
 
     [Fact]
-    public void A_large_digit_is_fitted_into_20x20_keeping_its_aspect_and_centred_by_mass()
+    public void ALargeDigit_IsFittedInto20x20KeepingItsAspectAndCentredByMass()
     {
         // 12 × 16 cells of 10 pixels: a 120 × 160 glyph on a 300 × 240 canvas.
         byte[] digit = MnistPreprocessing.Prepare(Glyph(300, 240, 37, 51, 10, 255, 0), 300, 240);
@@ -99,7 +99,7 @@ public class MnistPreprocessingTests
     }
 
     [Fact]
-    public void Offset_colour_polarity_and_size_do_not_change_the_result()
+    public void OffsetColourPolarityAndSize_DoNotChangeTheResult()
     {
         byte[] reference = MnistPreprocessing.Prepare(Glyph(300, 240, 37, 51, 10, 255, 0), 300, 240);
         // Elsewhere on a different canvas.
@@ -115,7 +115,7 @@ public class MnistPreprocessingTests
     }
 
     [Fact]
-    public void A_small_digit_is_enlarged_to_the_box()
+    public void ASmallDigit_IsEnlargedToTheBox()
     {
         // Cells of 1 pixel: a 12 × 16 glyph on a 40 × 30 canvas.
         byte[] digit = MnistPreprocessing.Prepare(Glyph(40, 30, 3, 7, 1, 0, 255), 40, 30);
@@ -126,7 +126,7 @@ public class MnistPreprocessingTests
     }
 
     [Fact]
-    public void Resampling_is_anti_aliased()
+    public void Resampling_IsAntiAliased()
     {
         // A 7 × 7 square of full ink enlarged to 20 × 20: 20/7 is not whole, so the edges between ink and background
         // rows fall inside output pixels and only those pixels are grey.
@@ -154,7 +154,7 @@ public class MnistPreprocessingTests
     }
 
     [Fact]
-    public void A_tall_thin_stroke_keeps_its_aspect()
+    public void ATallThinStroke_KeepsItsAspect()
     {
         var image = new byte[50 * 120];
         for (int y = 10; y < 110; y++)
@@ -168,7 +168,7 @@ public class MnistPreprocessingTests
     }
 
     [Fact]
-    public void Polarity_is_read_from_the_border()
+    public void Polarity_IsReadFromTheBorder()
     {
         Assert.Equal(InkPolarity.LightOnDark, MnistPreprocessing.DetectPolarity(Glyph(300, 240, 37, 51, 10, 255, 0), 300, 240));
         Assert.Equal(InkPolarity.DarkOnLight, MnistPreprocessing.DetectPolarity(Glyph(300, 240, 37, 51, 10, 0, 255), 300, 240));
@@ -178,7 +178,7 @@ public class MnistPreprocessingTests
     }
 
     [Fact]
-    public void A_forced_polarity_is_used()
+    public void AForcedPolarity_IsUsed()
     {
         byte[] image = Glyph(300, 240, 37, 51, 10, 0, 255);
         Assert.Equal(MnistPreprocessing.Prepare(image, 300, 240), MnistPreprocessing.Prepare(image, 300, 240, InkPolarity.DarkOnLight));
@@ -187,7 +187,7 @@ public class MnistPreprocessingTests
     }
 
     [Fact]
-    public void Noise_below_the_floor_does_not_widen_the_box()
+    public void NoiseBelowTheFloor_DoesNotWidenTheBox()
     {
         byte[] clean = Glyph(300, 240, 37, 51, 10, 0, 255);
         byte[] noisy = (byte[])clean.Clone();
@@ -205,7 +205,7 @@ public class MnistPreprocessingTests
     [InlineData(0)]
     [InlineData(128)]
     [InlineData(255)]
-    public void A_blank_image_is_refused(byte level)
+    public void ABlankImage_IsRefused(byte level)
     {
         var image = new byte[30 * 30];
         image.AsSpan().Fill(level);
@@ -215,7 +215,7 @@ public class MnistPreprocessingTests
     }
 
     [Fact]
-    public void Wrong_shapes_are_refused()
+    public void WrongShapes_AreRefused()
     {
         Assert.Throws<ArgumentException>(() => MnistPreprocessing.Prepare(new byte[99], 10, 10));
         Assert.Throws<ArgumentOutOfRangeException>(() => MnistPreprocessing.Prepare(new byte[0], 0, 10));
@@ -224,7 +224,7 @@ public class MnistPreprocessingTests
     }
 
     [Fact]
-    public void Grayscale_is_luminance()
+    public void Grayscale_IsLuminance()
     {
         byte[] rgba = [255, 0, 0, 255, 0, 255, 0, 255, 0, 0, 255, 255, 255, 255, 255, 255];
         byte[] gray = MnistPreprocessing.Grayscale(rgba, 4, 1);
@@ -234,7 +234,7 @@ public class MnistPreprocessingTests
     [Theory]
     [InlineData(0, 0, 0)]       // transparent pixels stored black
     [InlineData(255, 255, 255)] // or white
-    public void Strokes_on_a_transparent_canvas_keep_their_shape(byte r, byte g, byte b)
+    public void StrokesOnATransparentCanvas_KeepTheirShape(byte r, byte g, byte b)
     {
         byte[] glyph = Glyph(120, 160, 0, 0, 10, 255, 0);
         byte[] expected = MnistPreprocessing.Prepare(glyph, 120, 160);
@@ -254,7 +254,7 @@ public class MnistPreprocessingTests
     }
 
     [Fact]
-    public void Real_MNIST_digits_come_back_nearly_unchanged()
+    public void RealMNISTDigits_ComeBackNearlyUnchanged()
     {
         MnistDataset test = MnistDataset.LoadTest(TestPaths.MnistSubsetDirectory);
         long totalDifference = 0;
@@ -284,7 +284,7 @@ public class MnistPreprocessingTests
     }
 
     [Fact]
-    public void A_trained_network_reads_re_preprocessed_MNIST_digits_as_it_reads_the_originals()
+    public void ATrainedNetwork_ReadsRePreprocessedMNISTDigitsAsItReadsTheOriginals()
     {
         MnistDataset train = MnistDataset.LoadTraining(TestPaths.MnistSubsetDirectory);
         MnistDataset test = MnistDataset.LoadTest(TestPaths.MnistSubsetDirectory, 500);

@@ -5,7 +5,7 @@ namespace LeNet5.Tests.Data;
 public class PreprocessingTests
 {
     [Fact]
-    public void Table_is_the_papers_mapping()
+    public void Table_IsThePapersMapping()
     {
         Assert.Equal(256, Preprocessing.Table.Length);
         for (int p = 0; p < 256; p++)
@@ -19,7 +19,7 @@ public class PreprocessingTests
     }
 
     [Fact]
-    public void A_28x28_image_is_centred_with_a_two_pixel_border()
+    public void A28x28Image_IsCentredWithATwoPixelBorder()
     {
         var pixels = new byte[784];
         for (int i = 0; i < pixels.Length; i++)
@@ -43,7 +43,7 @@ public class PreprocessingTests
     }
 
     [Fact]
-    public void A_32x32_image_is_mapped_without_padding()
+    public void A32x32Image_IsMappedWithoutPadding()
     {
         byte[] pixels = Enumerable.Range(0, 1024).Select(i => (byte)(i % 256)).ToArray();
         var input = new float[1024];
@@ -55,7 +55,7 @@ public class PreprocessingTests
     }
 
     [Fact]
-    public void Wrong_lengths_are_rejected()
+    public void WrongLengths_AreRejected()
     {
         Assert.Throws<ArgumentException>(() => Preprocessing.Normalize28x28(new byte[783], new float[1024]));
         Assert.Throws<ArgumentException>(() => Preprocessing.Normalize28x28(new byte[784], new float[1023]));

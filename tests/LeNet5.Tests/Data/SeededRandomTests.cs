@@ -6,7 +6,7 @@ namespace LeNet5.Tests.Data;
 public class SeededRandomTests
 {
     [Fact]
-    public void The_sequence_is_SplitMix64s_published_one()
+    public void TheSequence_IsSplitMix64sPublishedOne()
     {
         // The reference outputs of Vigna's splitmix64.c for seed 1234567 (also recomputed from the definition in
         // Python): if these move, every seeded network, order and distortion of the library moves with them.
@@ -18,7 +18,7 @@ public class SeededRandomTests
     }
 
     [Fact]
-    public void The_initial_weights_follow_from_the_seed_alone()
+    public void TheInitialWeights_FollowFromTheSeedAlone()
     {
         // Appendix A: C1's weights uniform in ±2.4/25; map 0's 25 kernel weights are the first 25 draws and its bias
         // the 26th. The numbers were computed in Python from SplitMix64 (seed 1) and (2u − 1)·2.4/25 rounded to float.
@@ -30,7 +30,7 @@ public class SeededRandomTests
     }
 
     [Fact]
-    public void Doubles_lie_in_the_unit_interval_and_bounded_integers_are_uniform()
+    public void DoublesLieInTheUnitIntervalAndBoundedIntegers_AreUniform()
     {
         var random = new SeededRandom(42);
         var counts = new int[7];
@@ -50,7 +50,7 @@ public class SeededRandomTests
     }
 
     [Fact]
-    public void Streams_of_a_run_are_fixed_and_distinct()
+    public void StreamsOfA_RunAreFixedAndDistinct()
     {
         Assert.Equal(SeededRandom.ForStream(1, 3, 2).NextUInt64(), SeededRandom.ForStream(1, 3, 2).NextUInt64());
         var firsts = new HashSet<ulong>();

@@ -5,7 +5,7 @@ namespace LeNet5.Tests.Data;
 public class SeededShuffleTests
 {
     [Fact]
-    public void The_same_seed_gives_the_same_permutation_everywhere()
+    public void TheSameSeed_GivesTheSamePermutationEverywhere()
     {
         // Pinned: SplitMix64 is written in the library, so this order must never change.
         Assert.Equal(Pinned, SeededShuffle.Permutation(10, 1));
@@ -14,7 +14,7 @@ public class SeededShuffleTests
     }
 
     [Fact]
-    public void A_permutation_holds_every_index_once()
+    public void APermutation_HoldsEveryIndexOnce()
     {
         int[] p = SeededShuffle.Permutation(60_000, 123);
         Assert.Equal(Enumerable.Range(0, 60_000), p.Order());
@@ -23,7 +23,7 @@ public class SeededShuffleTests
     }
 
     [Fact]
-    public void Every_position_is_about_equally_likely()
+    public void EveryPosition_IsAboutEquallyLikely()
     {
         var counts = new int[4, 4];
         for (int seed = 0; seed < 40_000; seed++)

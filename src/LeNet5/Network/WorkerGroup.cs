@@ -1,4 +1,4 @@
-namespace LeNet5.Training;
+namespace LeNet5.Network;
 
 /// <summary>
 /// A fixed group of threads that run one piece of work each, in lock-step with the calling thread (which is

@@ -1,6 +1,6 @@
-using LeNet5.Training;
+using LeNet5.Network;
 
-namespace LeNet5.Tests.Training;
+namespace LeNet5.Tests.Network;
 
 /// <summary>The worker group, with threads and, as in a browser, without.</summary>
 public sealed class WorkerGroupTests
