@@ -24,7 +24,9 @@ public class KernelBenchmarks
     private readonly float[] _c1Out = new float[6 * 28 * 28];
     private readonly float[] _c1KernelGradient = new float[6 * 25];
     private readonly float[] _c3Out = Random(16 * 10 * 10);
-    private readonly float[] _c3Padded = Random(16 * 18 * 18);
+    private readonly float[] _c3InputScratch = new float[ConvolutionKernels.InputGradientScratchSize(16, 6, 14, 14, 5)];
+    private readonly float[] _c1Pooled = new float[6 * 14 * 14];
+    private readonly float[] _c1Routed = new float[6 * 28 * 28];
     private readonly float[] _s2Gradient = new float[6 * 14 * 14];
     private readonly float[] _c3KernelGradient = new float[6 * 25 * 16];
     private readonly float[] _c3Block = new float[16 * 100];
@@ -63,9 +65,25 @@ public class KernelBenchmarks
     [Benchmark]
     public void C3KernelGradient() => MapLaneConvolutionKernels.AccumulateGradients(_s2, 6, 14, 14, _c3Out, 16, 5, _c3KernelGradient, _c3Block);
 
-    /// <summary>C3's input gradient: the padded output gradient correlated with the rotated kernels, through the transposed table.</summary>
+    /// <summary>C3's input gradient: the output gradient scattered through the kernels and the transposed table.</summary>
     [Benchmark]
-    public void C3InputGradient() => ConvolutionKernels.Correlate(_c3Padded, 18, 18, _c3Kernels, 5, [], _c3Wiring, _s2Gradient);
+    public void C3InputGradient() => ConvolutionKernels.InputGradient(_c3Out, 14, 14, _c3Kernels, 5, _c3Wiring, _s2Gradient, _c3InputScratch);
+
+    /// <summary>Modern's S2 on C1's maps: 2×2 max pooling, forward and backward (the gradient to each window's maximum).</summary>
+    [Benchmark]
+    public void S2MaxPooling()
+    {
+        PoolingKernels.MaxWindows(_c1Out, 6, 28, 28, _c1Pooled);
+        PoolingKernels.MaxWindowsBackward(_c1Out, _c1Pooled, 6, 28, 28, _c1Routed);
+    }
+
+    /// <summary>Classic's S2 sums: the window sums of the forward pass and the backward's spread of the gradient.</summary>
+    [Benchmark]
+    public void S2Subsampling()
+    {
+        PoolingKernels.SumWindows(_c1Out, 6, 28, 28, _c1Pooled);
+        PoolingKernels.SpreadWindows(_c1Pooled, _bias, 6, 28, 28, _c1Routed);
+    }
 
     /// <summary>C5 as a dense layer over 64 images: Y = X·Wᵀ + b, squashed.</summary>
     [Benchmark]
