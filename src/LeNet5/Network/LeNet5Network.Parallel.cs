@@ -13,9 +13,10 @@ public sealed partial class LeNet5Network
     public static int VectorBits => Simd.MaxBits;
 
     /// <summary>
-    /// <c>LENET5_VECTOR_BITS</c>: set to 256, 128 or 32 before the process starts, it caps <see cref="VectorBits"/>. Unlike
-    /// the runtime's switches it keeps the hardware's fused multiply-add, so an AVX-512 machine capped at 256 computes
-    /// exactly what an AVX2 machine with FMA does. A width above the hardware's gives the hardware's; other values are ignored.
+    /// <c>LENET5_VECTOR_BITS</c>: set to 256, 128 or 32 before the process starts, it caps <see cref="VectorBits"/>, the
+    /// width of the library's kernels. Unlike <c>DOTNET_EnableAVX2=0</c> it keeps the hardware's fused multiply-add. The
+    /// few sums the library leaves to TensorPrimitives still run at the hardware's width, so a capped run is close to,
+    /// not bit for bit, a run on narrower hardware. A width above the hardware's gives the hardware's; other values are ignored.
     /// </summary>
     public const string VectorBitsVariable = Simd.VectorBitsVariable;
 
