@@ -28,7 +28,7 @@ internal static class TrainCommand
         var distort = new Option<bool>("--distort") { Description = "Random planar affine distortions of the training images (Section III-C)." };
         var distortCopies = new Option<int?>("--distort-copies")
         {
-            Description = $"With --distort: 0 distorts every presentation afresh; K shows the originals plus K fixed distorted copies of each, every one once per K + 1 passes (Section III-C: 9). Default {DistortionOptions.Default.Copies}.",
+            Description = $"With --distort: K shows the originals plus K fixed distorted copies of each, every one once per K + 1 passes (default {DistortionOptions.Paper.Copies}, Section III-C's 540,000 copies); 0 distorts every presentation afresh.",
         }.InRange(0, 99);
         var trainLimit = new Option<int?>("--train-limit") { Description = "Use only the first N training images." }.InRange(1);
         var testLimit = new Option<int?>("--test-limit") { Description = "Evaluate on only the first N test images." }.InRange(1);
@@ -94,7 +94,7 @@ internal static class TrainCommand
                 Seed = result.GetValue(seed),
                 Optimizer = result.GetValue(optimizer) ?? defaults.Optimizer,
                 Distortion = result.GetValue(distort)
-                    ? DistortionOptions.Default with { Copies = result.GetValue(distortCopies) ?? DistortionOptions.Default.Copies }
+                    ? DistortionOptions.Paper with { Copies = result.GetValue(distortCopies) ?? DistortionOptions.Paper.Copies }
                     : null,
             };
             if (options.Optimizer != defaults.Optimizer)

@@ -92,8 +92,18 @@ public sealed class TrainEvalCommandTests : IDisposable
         var run = Lenet5Process.Run("train", "--data", TestPaths.MnistSubsetDirectory, "--epochs", "1", "--train-limit", "200", "--test-limit", "50",
             "--distort", "--distort-copies", "9", "--no-plots", "--out", model);
         Assert.True(run.ExitCode == 0, run.Error);
-        Assert.Contains("distorted", run.Output, StringComparison.Ordinal);
+        Assert.Contains("the originals and 9 fixed copies of each", run.Output, StringComparison.Ordinal);
         Assert.True(File.Exists(model));
+
+        // --distort alone is the paper's protocol too (chosen by measurement over seeds, README); 0 draws afresh.
+        string[] small = ["train", "--data", TestPaths.MnistSubsetDirectory, "--epochs", "1", "--train-limit", "100", "--test-limit", "50", "--no-plots"];
+        string alone = Path.Combine(_folder, "alone.safetensors"), fresh = Path.Combine(_folder, "fresh.safetensors");
+        run = Lenet5Process.Run([.. small, "--distort", "--out", alone]);
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.Contains("the originals and 9 fixed copies of each", run.Output, StringComparison.Ordinal);
+        run = Lenet5Process.Run([.. small, "--distort", "--distort-copies", "0", "--out", fresh]);
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.Contains("distorted afresh each time", run.Output, StringComparison.Ordinal);
     }
 
     [Fact]
