@@ -7,6 +7,7 @@ namespace LeNet5.Tests.Cli;
 /// The pictures of <c>train</c> and <c>eval</c> (<c>--plots</c>, <c>--no-plots</c>) and <c>train</c>'s <c>metrics.csv</c>:
 /// the files are there, are PNGs of the expected size, and the prototypes' picture shows the prototypes' bitmaps.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class PlotsCommandTests : IDisposable
 {
     private static readonly string[] s_trainPictures =

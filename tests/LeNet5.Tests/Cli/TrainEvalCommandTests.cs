@@ -5,6 +5,7 @@ using LeNet5.Serialization;
 namespace LeNet5.Tests.Cli;
 
 /// <summary><c>lenet5 train</c> and <c>lenet5 eval</c> on real MNIST digits (the committed subset), kept to a few hundred images.</summary>
+[Trait("Category", "Slow")]
 public sealed class TrainEvalCommandTests : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("lenet5-cli-train-").FullName;

@@ -12,6 +12,7 @@ namespace LeNet5.Tests.Packaging;
 /// program against it, restored from a local folder feed into a packages folder of its own (so that no LeNet5 of the
 /// same version cached earlier can stand in), with <c>LENET5_DATA</c> pointing at the committed MNIST subset.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed partial class ReadmeExampleTests(PackedPackage package, ITestOutputHelper output) : IClassFixture<PackedPackage>, IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("lenet5-readme-").FullName;
