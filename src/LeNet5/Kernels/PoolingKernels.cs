@@ -21,26 +21,14 @@ internal static class PoolingKernels
     public static void SumWindows(ReadOnlySpan<float> input, int maps, int height, int width, Span<float> output)
     {
         CheckSizes(input.Length, output.Length, maps, height, width);
-        switch (Simd.WidthFor(width / 2))
-        {
-            case 16: Windows<Vec512, SumOp>(input, default, maps * height / 2, width, output); break;
-            case 8: Windows<Vec256, SumOp>(input, default, maps * height / 2, width, output); break;
-            case 4: Windows<Vec128, SumOp>(input, default, maps * height / 2, width, output); break;
-            default: Windows<Vec32, SumOp>(input, default, maps * height / 2, width, output); break;
-        }
+        Windows<SumOp>(input, default, maps * height / 2, width, output);
     }
 
     /// <summary>output[m][y][x] = the maximum of the window (the first of equals; a NaN only where it comes first, as the scalar comparison chain). input (maps, h, w) -> output (maps, h/2, w/2).</summary>
     public static void MaxWindows(ReadOnlySpan<float> input, int maps, int height, int width, Span<float> output)
     {
         CheckSizes(input.Length, output.Length, maps, height, width);
-        switch (Simd.WidthFor(width / 2))
-        {
-            case 16: Windows<Vec512, MaxOp>(input, default, maps * height / 2, width, output); break;
-            case 8: Windows<Vec256, MaxOp>(input, default, maps * height / 2, width, output); break;
-            case 4: Windows<Vec128, MaxOp>(input, default, maps * height / 2, width, output); break;
-            default: Windows<Vec32, MaxOp>(input, default, maps * height / 2, width, output); break;
-        }
+        Windows<MaxOp>(input, default, maps * height / 2, width, output);
     }
 
     /// <summary>
@@ -51,13 +39,7 @@ internal static class PoolingKernels
     {
         CheckSizes(input.Length, outputGradient.Length, maps, height, width);
         ArgumentOutOfRangeException.ThrowIfLessThan(inputGradient.Length, maps * height * width, nameof(inputGradient));
-        switch (Simd.WidthFor(width / 2))
-        {
-            case 16: Windows<Vec512, MaxBackwardOp>(input, outputGradient, maps * height / 2, width, inputGradient); break;
-            case 8: Windows<Vec256, MaxBackwardOp>(input, outputGradient, maps * height / 2, width, inputGradient); break;
-            case 4: Windows<Vec128, MaxBackwardOp>(input, outputGradient, maps * height / 2, width, inputGradient); break;
-            default: Windows<Vec32, MaxBackwardOp>(input, outputGradient, maps * height / 2, width, inputGradient); break;
-        }
+        Windows<MaxBackwardOp>(input, outputGradient, maps * height / 2, width, inputGradient);
     }
 
     /// <summary>inputGradient[m][2y+dy][2x+dx] = scale[m] · outputGradient[m][y][x]: the backward of a scaled window sum.</summary>
@@ -71,6 +53,19 @@ internal static class PoolingKernels
             case 8: SpreadWindows<Vec256>(outputGradient, scale, maps, height, width, inputGradient); break;
             case 4: SpreadWindows<Vec128>(outputGradient, scale, maps, height, width, inputGradient); break;
             default: SpreadWindows<Vec32>(outputGradient, scale, maps, height, width, inputGradient); break;
+        }
+    }
+
+    /// <summary>The window operation <typeparamref name="TOp"/> at the widest width whose vector fits an output row.</summary>
+    private static void Windows<TOp>(ReadOnlySpan<float> planes, ReadOnlySpan<float> windows, int rows, int width, Span<float> result)
+        where TOp : struct, IWindowOp
+    {
+        switch (Simd.WidthFor(width / 2))
+        {
+            case 16: Windows<Vec512, TOp>(planes, windows, rows, width, result); break;
+            case 8: Windows<Vec256, TOp>(planes, windows, rows, width, result); break;
+            case 4: Windows<Vec128, TOp>(planes, windows, rows, width, result); break;
+            default: Windows<Vec32, TOp>(planes, windows, rows, width, result); break;
         }
     }
 
