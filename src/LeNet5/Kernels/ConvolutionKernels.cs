@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 
 namespace LeNet5.Kernels;
@@ -240,7 +239,7 @@ internal static class ConvolutionKernels
                 for (int y = 0; y < outputHeight; y++)
                     gradient.Slice(y * outputWidth, outputWidth).CopyTo(rows.Slice(y * inputWidth, outputWidth));
                 if (!biasGradient.IsEmpty)
-                    biasGradient[t + j] += TensorPrimitives.Sum(gradient);
+                    biasGradient[t + j] += ReductionKernels.Sum(gradient);
             }
             if (pair)
                 TargetGradients<TVec, TwoTargets>(input, inputPlane, inputWidth, wide, run, kernelSize, wiring, t, kernelGradient);

@@ -29,9 +29,8 @@ internal static class Simd
     /// <summary>
     /// The environment variable that caps the width: <c>LENET5_VECTOR_BITS=256</c> runs the library's kernels on their
     /// 256-bit path on an AVX-512 machine, keeping the fused multiply-add (which <c>DOTNET_EnableAVX2=0</c> would switch
-    /// off). The few sums left to TensorPrimitives (bias gradients, the RBF distances) still use the hardware's widest
-    /// vectors, so the results are close to, not bit for bit, an AVX2 machine's. 512, 256, 128 or 32 (scalar); a width
-    /// above the hardware's gives the hardware's, anything else is ignored.
+    /// off); the sums run at the capped width too (<see cref="ReductionKernels"/>), so the results are, bit for bit, an
+    /// AVX2 machine's. 512, 256, 128 or 32 (scalar); a width above the hardware's gives the hardware's, anything else is ignored.
     /// </summary>
     internal const string VectorBitsVariable = "LENET5_VECTOR_BITS";
 

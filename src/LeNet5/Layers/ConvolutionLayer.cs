@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using LeNet5.Data;
 using LeNet5.Kernels;
@@ -143,7 +142,7 @@ internal sealed class ConvolutionLayer : Layer
                 MapLaneConvolutionKernels.AccumulateGradients(image, _table.Inputs, InputShape.Height, InputShape.Width, gradient, _table.Outputs, _kernelSize,
                     transposedGradient, positionMajor);
                 for (int t = 0; t < _table.Outputs; t++)
-                    biasGradient[t] += TensorPrimitives.Sum(gradient.Slice(t * OutputShape.Plane, OutputShape.Plane));
+                    biasGradient[t] += ReductionKernels.Sum(gradient.Slice(t * OutputShape.Plane, OutputShape.Plane));
             }
             else
             {

@@ -1,6 +1,7 @@
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using LeNet5.Data;
+using LeNet5.Kernels;
 using LeNet5.Model;
 
 namespace LeNet5.Layers;
@@ -41,15 +42,11 @@ internal sealed class RbfOutputLayer : Layer
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Forward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> output, int batch, Span<float> scratch)
     {
-        Span<float> difference = scratch[..Inputs];
         for (int b = 0; b < batch; b++)
         {
             ReadOnlySpan<float> x = input.Slice(b * Inputs, Inputs);
             for (int i = 0; i < Classes; i++)
-            {
-                TensorPrimitives.Subtract(x, _prototypes.AsSpan(i * Inputs, Inputs), difference);
-                output[(b * Classes) + i] = TensorPrimitives.SumOfSquares<float>(difference);
-            }
+                output[(b * Classes) + i] = ReductionKernels.SquaredDistance(x, _prototypes.AsSpan(i * Inputs, Inputs));
         }
     }
 
@@ -88,6 +85,6 @@ internal sealed class RbfOutputLayer : Layer
         if (inputCurvature.IsEmpty)
             return;
         for (int b = 0; b < batch; b++)
-            inputCurvature.Slice(b * Inputs, Inputs).Fill(2f * TensorPrimitives.Sum(outputCurvature.Slice(b * Classes, Classes)));
+            inputCurvature.Slice(b * Inputs, Inputs).Fill(2f * ReductionKernels.Sum(outputCurvature.Slice(b * Classes, Classes)));
     }
 }

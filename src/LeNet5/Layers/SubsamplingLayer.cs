@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using LeNet5.Data;
 using LeNet5.Kernels;
@@ -66,8 +65,8 @@ internal sealed class SubsamplingLayer : Layer
             PoolingKernels.SumWindows(input.Slice(b * inSize, inSize), Maps, InputShape.Height, InputShape.Width, sums);
             for (int m = 0; m < Maps; m++)
             {
-                parameterGradient[m] += TensorPrimitives.Dot(gradient.Slice(m * plane, plane), sums.Slice(m * plane, plane));
-                parameterGradient[Maps + m] += TensorPrimitives.Sum(gradient.Slice(m * plane, plane));
+                parameterGradient[m] += ReductionKernels.Dot(gradient.Slice(m * plane, plane), sums.Slice(m * plane, plane));
+                parameterGradient[Maps + m] += ReductionKernels.Sum(gradient.Slice(m * plane, plane));
             }
             if (!inputGradient.IsEmpty)
                 PoolingKernels.SpreadWindows(gradient, parameters[..Maps], Maps, InputShape.Height, InputShape.Width, inputGradient.Slice(b * inSize, inSize));

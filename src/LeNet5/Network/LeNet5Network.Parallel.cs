@@ -14,9 +14,9 @@ public sealed partial class LeNet5Network
 
     /// <summary>
     /// <c>LENET5_VECTOR_BITS</c>: set to 256, 128 or 32 before the process starts, it caps <see cref="VectorBits"/>, the
-    /// width of the library's kernels. Unlike <c>DOTNET_EnableAVX2=0</c> it keeps the hardware's fused multiply-add. The
-    /// few sums the library leaves to TensorPrimitives still run at the hardware's width, so a capped run is close to,
-    /// not bit for bit, a run on narrower hardware. A width above the hardware's gives the hardware's; other values are ignored.
+    /// width of the library's kernels and of its sums: a capped run computes, bit for bit, what a machine of that width
+    /// with a fused multiply-add computes. Unlike <c>DOTNET_EnableAVX2=0</c> it keeps the hardware's fused multiply-add.
+    /// A width above the hardware's gives the hardware's; other values are ignored.
     /// </summary>
     public const string VectorBitsVariable = Simd.VectorBitsVariable;
 

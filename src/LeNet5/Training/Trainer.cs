@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using LeNet5.Data;
+using LeNet5.Kernels;
 using LeNet5.Network;
 
 namespace LeNet5.Training;
@@ -168,7 +169,7 @@ public sealed class Trainer : IDisposable
         }
         _currentTrain = null;
         // A NaN or an infinity anywhere makes the sum non-finite.
-        if (!float.IsFinite(TensorPrimitives.Sum<float>(parameters)))
+        if (!float.IsFinite(ReductionKernels.Sum(parameters)))
             throw new TrainingDivergedException(epoch + 1, 0, "a weight is not finite");
         return (totalLoss / _order.Length, clock.Elapsed.TotalSeconds);
     }
