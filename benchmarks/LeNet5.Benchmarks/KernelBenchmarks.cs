@@ -97,6 +97,26 @@ public class KernelBenchmarks
         DenseKernels.InputGradient(_c5Weights, _c5Out, _s4Gradient, Batch, 400);
     }
 
+    /// <summary>
+    /// The RBF output's ten squared distances from F6's 84 outputs for 64 images (paper eq. 7), and C1's bias gradient
+    /// over one image's six 784-float maps: the layers' sums, at the width like every kernel.
+    /// </summary>
+    [Benchmark]
+    public float Reductions()
+    {
+        float total = 0;
+        for (int b = 0; b < Batch; b++)
+        {
+            ReadOnlySpan<float> x = _s4.AsSpan(b * 84, 84);
+            for (int i = 0; i < 10; i++)
+                total += ReductionKernels.SquaredDistance(x, _c5Weights.AsSpan(i * 84, 84));
+        }
+
+        for (int t = 0; t < 6; t++)
+            total += ReductionKernels.Sum(_c1Out.AsSpan(t * 784, 784));
+        return total;
+    }
+
     private static float[] Random(int length)
     {
         var random = new Random(length);

@@ -11,6 +11,11 @@ namespace LeNet5.Kernels;
 /// dynamic PGO inlined the kernel body and ran it as poorly optimised code: C5's forward pass at batch 1 took 52 µs
 /// instead of 4 (measured on this project's 2-core AVX-512 machine; <c>DOTNET_TieredCompilation=0</c> gave the same 4 µs).
 /// </para>
+/// <para>
+/// <see cref="WidthFor"/> makes the choice; each kernel's entry point turns it into a type argument with a four-case
+/// switch. One generic dispatcher taking the kernel as a struct would have to carry the kernel's spans, which needs a
+/// ref struct as a type argument (<c>allows ref struct</c>, .NET 9 and later); the library also targets .NET 8.
+/// </para>
 /// </summary>
 internal static class Simd
 {
