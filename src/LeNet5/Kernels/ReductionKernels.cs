@@ -24,7 +24,7 @@ internal static class ReductionKernels
         _ => Reduce<Vec32, SumOp>(x, x),
     };
 
-    /// <summary>Σ x_i·y_i, each term added with one rounding (a fused multiply-add).</summary>
+    /// <summary>Σ x_i·y_i, each term added with one multiply-add (fused where the hardware fuses: <see cref="ISimdVector{TSelf}.MultiplyAdd"/>).</summary>
     internal static float Dot(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => Simd.WidthFor(CheckLengths(x, y)) switch
     {
         16 => Reduce<Vec512, DotOp>(x, y),
@@ -100,14 +100,14 @@ internal static class ReductionKernels
         public static TVec Accumulate<TVec>(TVec x, TVec y, TVec sum) where TVec : struct, ISimdVector<TVec> => TVec.Add(sum, x);
     }
 
-    /// <summary>sum + x·y, rounded once.</summary>
+    /// <summary>sum + x·y, one multiply-add.</summary>
     internal readonly struct DotOp : IReductionOp
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static TVec Accumulate<TVec>(TVec x, TVec y, TVec sum) where TVec : struct, ISimdVector<TVec> => TVec.MultiplyAdd(x, y, sum);
     }
 
-    /// <summary>sum + (x − y)², the square and the add rounded once.</summary>
+    /// <summary>sum + (x − y)², the square and the add one multiply-add.</summary>
     internal readonly struct SquaredDistanceOp : IReductionOp
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
