@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace LeNet5.Kernels;
 
@@ -258,7 +259,10 @@ internal static class ConvolutionKernels
         }
     }
 
-    /// <summary>Whether <see cref="TargetGradients"/> sums one target or two (a constant per instantiation, so the unused code is dropped).</summary>
+    /// <summary>
+    /// Whether <see cref="TargetGradients"/> sums one target or two, and <see cref="Scatter"/> one vector of positions or two (a constant
+    /// per instantiation, so the unused code is dropped).
+    /// </summary>
     private interface ITargetCount
     {
         static abstract bool IsPair { get; }
@@ -376,8 +380,8 @@ internal static class ConvolutionKernels
     /// <see cref="Correlate{TAct}"/>, written as the scatter it is, inputGradient[s][y+ky][x+kx] += kernels[k][ky][kx] · outputGradient[t][y][x],
     /// with <paramref name="transposed"/> the wiring's transpose (targets the input maps, sources the output maps). Kernels up to 5×5.
     /// <para>
-    /// The output gradient is laid out in the input's row stride (zero past each row's end), so that tap (ky, kx) moves a
-    /// whole vector of positions q to q + ky·iw + kx. For one input map, one kernel row and a pair of position vectors, the
+    /// The output gradient is laid out in the input's row stride (zero past each row's end, and padded with zeros to whole
+    /// vectors, so no lane needs clearing), so that tap (ky, kx) moves a whole vector of positions q to q + ky·iw + kx. For one input map, one kernel row and a pair of position vectors, the
     /// five taps' sums over every output map that input feeds stay in ten registers — each gradient vector loaded feeds five
     /// multiply-adds. Tap kx's sums go to a plane of their own at q + ky·iw, and the five planes are added, shifted by kx,
     /// at the end: added straight into the input gradient, each vector would be loaded while the store of the one before,
@@ -401,13 +405,20 @@ internal static class ConvolutionKernels
     }
 
     /// <summary>
-    /// Floats of scratch <see cref="InputGradient"/> needs: the output gradient in the input's row stride, and one plane
-    /// per tap of a kernel row for every input map, each behind K − 1 zeros.
+    /// Floats of scratch <see cref="InputGradient"/> needs: the output gradient in the input's row stride, whole vectors
+    /// of it, and one plane per tap of a kernel row for every input map, each behind K − 1 zeros.
     /// </summary>
     public static int InputGradientScratchSize(int outputMaps, int inputMaps, int inputHeight, int inputWidth, int kernelSize)
-        => (outputMaps * RunLength(inputHeight, inputWidth, kernelSize)) + (kernelSize * TapPlanesLength(inputMaps, inputHeight, inputWidth, kernelSize));
+        => (outputMaps * PaddedRunLength(inputHeight, inputWidth, kernelSize)) + (kernelSize * TapPlanesLength(inputMaps, inputHeight, inputWidth, kernelSize));
 
-    private static int TapPlanesLength(int inputMaps, int inputHeight, int inputWidth, int kernelSize) => (kernelSize - 1) + (inputMaps * inputHeight * inputWidth);
+    /// <summary>
+    /// K − 1 leading zeros, the input maps, and room for the vector lanes past the last map's run (which carry zeros).
+    /// </summary>
+    private static int TapPlanesLength(int inputMaps, int inputHeight, int inputWidth, int kernelSize)
+        => (kernelSize - 1) + (inputMaps * inputHeight * inputWidth) + (PaddedRunLength(inputHeight, inputWidth, kernelSize) - RunLength(inputHeight, inputWidth, kernelSize));
+
+    /// <summary>The run rounded up to the widest vector (16 floats), so that one scratch layout serves every width.</summary>
+    private static int PaddedRunLength(int inputHeight, int inputWidth, int kernelSize) => (RunLength(inputHeight, inputWidth, kernelSize) + 15) / 16 * 16;
 
     /// <inheritdoc cref="InputGradient(ReadOnlySpan{float}, int, int, ReadOnlySpan{float}, int, MapWiring, Span{float}, Span{float})"/>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
@@ -423,71 +434,66 @@ internal static class ConvolutionKernels
         ArgumentOutOfRangeException.ThrowIfLessThan(scratch.Length, InputGradientScratchSize(outputMaps, inputMaps, inputHeight, inputWidth, kernelSize), nameof(scratch));
         ReadOnlySpan<int> first = transposed.TargetStarts, source = transposed.SourceMaps, kernelOf = transposed.KernelIndices;
         for (int k = 0; k < kernelOf.Length; k++)
+        {
             ArgumentOutOfRangeException.ThrowIfGreaterThan((kernelOf[k] + 1) * taps, kernels.Length, nameof(kernels));
+            ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)source[k], (uint)outputMaps, nameof(transposed));
+        }
 
-        // wide (output maps, run): the gradient in the input's row stride. planes (K, K − 1 + input maps · ih · iw): tap kx's sums.
+        // wide (output maps, stride): the gradient in the input's row stride, as whole vectors (zero past the run).
+        // planes (K, K − 1 + input maps · ih · iw + the lanes past the run): tap kx's sums.
+        int vectors = (run + TVec.Count - 1) / TVec.Count, stride = vectors * TVec.Count;
         int planeLength = TapPlanesLength(inputMaps, inputHeight, inputWidth, kernelSize), lead = kernelSize - 1;
-        Span<float> wide = scratch[..(outputMaps * run)];
-        Span<float> planes = scratch.Slice(outputMaps * run, kernelSize * planeLength);
+        Span<float> wide = scratch[..(outputMaps * stride)];
+        Span<float> planes = scratch.Slice(outputMaps * stride, kernelSize * planeLength);
         wide.Clear();
         planes.Clear();
         for (int t = 0; t < outputMaps; t++)
         {
             for (int y = 0; y < outputHeight; y++)
-                outputGradient.Slice((t * outputPlane) + (y * outputWidth), outputWidth).CopyTo(wide.Slice((t * run) + (y * inputWidth), outputWidth));
+                outputGradient.Slice((t * outputPlane) + (y * outputWidth), outputWidth).CopyTo(wide.Slice((t * stride) + (y * inputWidth), outputWidth));
         }
 
         ref float wideRef = ref Simd.Ref(wide);
         ref float kernelRef = ref Simd.Ref(kernels);
         ref float planeRef = ref Simd.Ref(planes);
-        // The last vector ends at the run's end; the lanes it shares with the one before are cleared so that they count once.
-        int vectors = (run + TVec.Count - 1) / TVec.Count, firstKept = (vectors * TVec.Count) - run;
-        int c = kernelSize - 1, j1 = Math.Min(1, c), j2 = Math.Min(2, c), j3 = Math.Min(3, c), j4 = Math.Min(4, c);
+        // Per wiring entry, where its output map starts in wide and its kernel in kernels.
+        Span<nint> offsets = kernelOf.Length <= 256 ? stackalloc nint[2 * kernelOf.Length] : new nint[2 * kernelOf.Length];
+        for (int e = 0; e < kernelOf.Length; e++)
+        {
+            offsets[2 * e] = (nint)source[e] * stride;
+            offsets[(2 * e) + 1] = (nint)kernelOf[e] * taps;
+        }
+        ref nint offsetRef = ref MemoryMarshal.GetReference(offsets);
+        int c = kernelSize - 1;
         for (int s = 0; s < inputMaps; s++)
         {
+            ref nint entryOffsets = ref Unsafe.Add(ref offsetRef, 2 * first[s]);
+            int entries = first[s + 1] - first[s];
             for (int ky = 0; ky < kernelSize; ky++)
             {
-                int tap = ky * kernelSize;
+                var block = new ScatterBlock(entries, ky * kernelSize, kernelSize, planeLength, lead + ((nint)s * inputPlane) + (ky * inputWidth));
                 for (int v = 0; v < vectors; v += 2)
                 {
-                    // Taps past the kernel's width repeat its last one, and a repeated vector is not stored.
-                    int second = Math.Min(v + 1, vectors - 1);
-                    nint q0 = Start<TVec>(v, vectors, run), q1 = Start<TVec>(second, vectors, run);
-                    bool clear0 = v == vectors - 1 && firstKept > 0, clear1 = second == vectors - 1 && firstKept > 0;
-                    TVec a0 = TVec.Zero, a1 = TVec.Zero, a2 = TVec.Zero, a3 = TVec.Zero, a4 = TVec.Zero;
-                    TVec b0 = TVec.Zero, b1 = TVec.Zero, b2 = TVec.Zero, b3 = TVec.Zero, b4 = TVec.Zero;
-                    for (int e = first[s]; e < first[s + 1]; e++)
+                    // Two vectors of positions at a time, a last odd one alone; taps past the kernel's width repeat its last one.
+                    nint q = (nint)v * TVec.Count;
+                    bool pair = v + 1 < vectors;
+                    if (kernelSize == 5)
                     {
-                        nint map = (nint)source[e] * run;
-                        var g0 = TVec.Load(ref wideRef, map + q0);
-                        var g1 = TVec.Load(ref wideRef, map + q1);
-                        if (clear0) g0 = TVec.ClearLanesBelow(g0, firstKept);
-                        if (clear1) g1 = TVec.ClearLanesBelow(g1, firstKept);
-                        ref float w = ref Unsafe.Add(ref kernelRef, (kernelOf[e] * taps) + tap);
-                        var w0 = TVec.Broadcast(w);
-                        a0 = TVec.MultiplyAdd(w0, g0, a0); b0 = TVec.MultiplyAdd(w0, g1, b0);
-                        var w1 = TVec.Broadcast(Unsafe.Add(ref w, j1));
-                        a1 = TVec.MultiplyAdd(w1, g0, a1); b1 = TVec.MultiplyAdd(w1, g1, b1);
-                        var w2 = TVec.Broadcast(Unsafe.Add(ref w, j2));
-                        a2 = TVec.MultiplyAdd(w2, g0, a2); b2 = TVec.MultiplyAdd(w2, g1, b2);
-                        var w3 = TVec.Broadcast(Unsafe.Add(ref w, j3));
-                        a3 = TVec.MultiplyAdd(w3, g0, a3); b3 = TVec.MultiplyAdd(w3, g1, b3);
-                        var w4 = TVec.Broadcast(Unsafe.Add(ref w, j4));
-                        a4 = TVec.MultiplyAdd(w4, g0, a4); b4 = TVec.MultiplyAdd(w4, g1, b4);
+                        if (pair)
+                            Scatter<TVec, TwoTargets>(ref wideRef, ref kernelRef, ref planeRef, ref entryOffsets, q, block, 1, 2, 3, 4);
+                        else
+                            Scatter<TVec, OneTarget>(ref wideRef, ref kernelRef, ref planeRef, ref entryOffsets, q, block, 1, 2, 3, 4);
                     }
-                    nint at = lead + ((nint)s * inputPlane) + (ky * inputWidth);
-                    AddTo(ref planeRef, at + q0, a0);
-                    if (kernelSize > 1) AddTo(ref planeRef, planeLength + at + q0, a1);
-                    if (kernelSize > 2) AddTo(ref planeRef, (2 * planeLength) + at + q0, a2);
-                    if (kernelSize > 3) AddTo(ref planeRef, (3 * planeLength) + at + q0, a3);
-                    if (kernelSize > 4) AddTo(ref planeRef, (4 * planeLength) + at + q0, a4);
-                    if (second == v)
-                        continue;
-                    AddTo(ref planeRef, at + q1, b0);
-                    if (kernelSize > 1) AddTo(ref planeRef, planeLength + at + q1, b1);
-                    if (kernelSize > 2) AddTo(ref planeRef, (2 * planeLength) + at + q1, b2);
-                    if (kernelSize > 3) AddTo(ref planeRef, (3 * planeLength) + at + q1, b3);
-                    if (kernelSize > 4) AddTo(ref planeRef, (4 * planeLength) + at + q1, b4);
+                    else if (pair)
+                    {
+                        Scatter<TVec, TwoTargets>(ref wideRef, ref kernelRef, ref planeRef, ref entryOffsets, q, block,
+                            Math.Min(1, c), Math.Min(2, c), Math.Min(3, c), Math.Min(4, c));
+                    }
+                    else
+                    {
+                        Scatter<TVec, OneTarget>(ref wideRef, ref kernelRef, ref planeRef, ref entryOffsets, q, block,
+                            Math.Min(1, c), Math.Min(2, c), Math.Min(3, c), Math.Min(4, c));
+                    }
                 }
             }
         }
@@ -503,6 +509,63 @@ internal static class ConvolutionKernels
                 sum = TVec.Add(sum, TVec.Load(ref planeRef, (kx * planeLength) + lead + p - kx));
             TVec.Store(sum, ref resultRef, p);
         }
+    }
+
+    /// <summary>One input map's kernel row in <see cref="InputGradient{TVec}"/>: its entries, the strides, and where its sums go in the planes.</summary>
+    private readonly record struct ScatterBlock(int Entries, int Tap, int KernelSize, nint PlaneLength, nint At);
+
+    /// <summary>
+    /// The five taps of one kernel row for one vector of positions at <paramref name="q"/> (two for <see cref="TwoTargets"/>),
+    /// summed over every output map the input map feeds, in the wiring's order, then added to the tap planes. Inlined with
+    /// constant tap offsets, the loop over the output maps is two gradient loads, five broadcasts and ten multiply-adds.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void Scatter<TVec, TCount>(ref float wide, ref float kernels, ref float planes, ref nint offsets, nint q, ScatterBlock block,
+        nint j1, nint j2, nint j3, nint j4)
+        where TVec : struct, ISimdVector<TVec>
+        where TCount : struct, ITargetCount
+    {
+        TVec a0 = TVec.Zero, a1 = TVec.Zero, a2 = TVec.Zero, a3 = TVec.Zero, a4 = TVec.Zero;
+        TVec b0 = TVec.Zero, b1 = TVec.Zero, b2 = TVec.Zero, b3 = TVec.Zero, b4 = TVec.Zero;
+        ref float gradients = ref Unsafe.Add(ref wide, q);
+        ref float row = ref Unsafe.Add(ref kernels, block.Tap);
+        for (int e = 0; e < block.Entries; e++)
+        {
+            ref float g = ref Unsafe.Add(ref gradients, Unsafe.Add(ref offsets, 2 * e));
+            var g0 = TVec.Load(ref g, 0);
+            var g1 = TCount.IsPair ? TVec.Load(ref g, TVec.Count) : TVec.Zero;
+            ref float w = ref Unsafe.Add(ref row, Unsafe.Add(ref offsets, (2 * e) + 1));
+            var w0 = TVec.Broadcast(w);
+            a0 = TVec.MultiplyAdd(w0, g0, a0);
+            if (TCount.IsPair) b0 = TVec.MultiplyAdd(w0, g1, b0);
+            var w1 = TVec.Broadcast(Unsafe.Add(ref w, j1));
+            a1 = TVec.MultiplyAdd(w1, g0, a1);
+            if (TCount.IsPair) b1 = TVec.MultiplyAdd(w1, g1, b1);
+            var w2 = TVec.Broadcast(Unsafe.Add(ref w, j2));
+            a2 = TVec.MultiplyAdd(w2, g0, a2);
+            if (TCount.IsPair) b2 = TVec.MultiplyAdd(w2, g1, b2);
+            var w3 = TVec.Broadcast(Unsafe.Add(ref w, j3));
+            a3 = TVec.MultiplyAdd(w3, g0, a3);
+            if (TCount.IsPair) b3 = TVec.MultiplyAdd(w3, g1, b3);
+            var w4 = TVec.Broadcast(Unsafe.Add(ref w, j4));
+            a4 = TVec.MultiplyAdd(w4, g0, a4);
+            if (TCount.IsPair) b4 = TVec.MultiplyAdd(w4, g1, b4);
+        }
+        int k = block.KernelSize;
+        nint at = block.At + q, length = block.PlaneLength;
+        AddTo(ref planes, at, a0);
+        if (k > 1) AddTo(ref planes, length + at, a1);
+        if (k > 2) AddTo(ref planes, (2 * length) + at, a2);
+        if (k > 3) AddTo(ref planes, (3 * length) + at, a3);
+        if (k > 4) AddTo(ref planes, (4 * length) + at, a4);
+        if (!TCount.IsPair)
+            return;
+        at += TVec.Count;
+        AddTo(ref planes, at, b0);
+        if (k > 1) AddTo(ref planes, length + at, b1);
+        if (k > 2) AddTo(ref planes, (2 * length) + at, b2);
+        if (k > 3) AddTo(ref planes, (3 * length) + at, b3);
+        if (k > 4) AddTo(ref planes, (4 * length) + at, b4);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
