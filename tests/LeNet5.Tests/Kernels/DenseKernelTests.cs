@@ -26,6 +26,8 @@ public class DenseKernelTests
         for (int inputs = 1; inputs <= 40; inputs++)
             shapes.Add((1 + (inputs % 8), inputs, 1 + (inputs % 35)));
         shapes.AddRange([(1, 400, 120), (7, 400, 120), (64, 400, 120), (5, 120, 84), (64, 120, 84), (1, 84, 10), (9, 84, 10), (64, 84, 10)]);
+        // AVX-512's 6×4 blocks with every kind of remainder: rows past a multiple of six, vectors past a multiple of four, a tail.
+        shapes.AddRange([(6, 64, 6), (6, 77, 6), (13, 100, 17), (20, 150, 25), (12, 65, 13)]);
         TestUtil.WithWidth(bits, () =>
         {
             foreach (var (batch, inputs, outputs) in shapes)
@@ -41,7 +43,7 @@ public class DenseKernelTests
         var random = new Random(bits + 7);
         TestUtil.WithWidth(bits, () =>
         {
-            foreach (var (inputs, outputs) in new[] { (400, 120), (120, 84), (84, 10), (13, 7) })
+            foreach (var (inputs, outputs) in new[] { (400, 120), (120, 84), (84, 10), (13, 7), (100, 17) })
             {
                 const int Batch = 11;
                 float[] x = TestUtil.RandomFloats(random, Batch * inputs), w = TestUtil.RandomFloats(random, outputs * inputs), bias = TestUtil.RandomFloats(random, outputs);
