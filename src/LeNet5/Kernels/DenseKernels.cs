@@ -262,20 +262,52 @@ internal static class DenseKernels
     /// outputGradient (B, N): the sum over the batch is formed in registers before it touches memory.
     /// </summary>
     public static void AccumulateGradients(ReadOnlySpan<float> x, ReadOnlySpan<float> outputGradient, Span<float> weightGradient, Span<float> biasGradient, int batch)
+        => Gradients<AddInto>(x, outputGradient, weightGradient, biasGradient, batch);
+
+    /// <summary>
+    /// weightGradient = outputGradientᵀ · x, biasGradient = Σ_b outputGradient[b]: <see cref="AccumulateGradients"/> overwriting
+    /// instead of adding, the same bits as adding into zeros, without reading (or first clearing) the 192 KB of C5's gradient.
+    /// </summary>
+    public static void WriteGradients(ReadOnlySpan<float> x, ReadOnlySpan<float> outputGradient, Span<float> weightGradient, Span<float> biasGradient, int batch)
+        => Gradients<Overwrite>(x, outputGradient, weightGradient, biasGradient, batch);
+
+    private static void Gradients<TMode>(ReadOnlySpan<float> x, ReadOnlySpan<float> outputGradient, Span<float> weightGradient, Span<float> biasGradient, int batch)
+        where TMode : struct, IWriteMode
     {
         switch (Simd.WidthFor(biasGradient.Length == 0 ? 0 : weightGradient.Length / biasGradient.Length))
         {
-            case 16: AccumulateGradients<Vec512>(x, outputGradient, weightGradient, biasGradient, batch); break;
-            case 8: AccumulateGradients<Vec256>(x, outputGradient, weightGradient, biasGradient, batch); break;
-            case 4: AccumulateGradients<Vec128>(x, outputGradient, weightGradient, biasGradient, batch); break;
-            default: AccumulateGradients<Vec32>(x, outputGradient, weightGradient, biasGradient, batch); break;
+            case 16: Gradients<Vec512, TMode>(x, outputGradient, weightGradient, biasGradient, batch); break;
+            case 8: Gradients<Vec256, TMode>(x, outputGradient, weightGradient, biasGradient, batch); break;
+            case 4: Gradients<Vec128, TMode>(x, outputGradient, weightGradient, biasGradient, batch); break;
+            default: Gradients<Vec32, TMode>(x, outputGradient, weightGradient, biasGradient, batch); break;
         }
     }
 
+    /// <summary>Whether the weight-gradient kernels add into their destination or overwrite it (a constant per instantiation).</summary>
+    internal interface IWriteMode
+    {
+        static abstract bool Overwrites { get; }
+    }
+
+    internal readonly struct AddInto : IWriteMode
+    {
+        public static bool Overwrites => false;
+    }
+
+    internal readonly struct Overwrite : IWriteMode
+    {
+        public static bool Overwrites => true;
+    }
+
     /// <inheritdoc cref="AccumulateGradients(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, Span{float}, int)"/>
+    /// <remarks>
+    /// Each row's overlapping last vector (its lanes below firstKept zero) is written before the vectors it overlaps, so
+    /// that overwriting leaves those lanes to the vector they belong to.
+    /// </remarks>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    public static void AccumulateGradients<TVec>(ReadOnlySpan<float> x, ReadOnlySpan<float> outputGradient, Span<float> weightGradient, Span<float> biasGradient, int batch)
+    internal static void Gradients<TVec, TMode>(ReadOnlySpan<float> x, ReadOnlySpan<float> outputGradient, Span<float> weightGradient, Span<float> biasGradient, int batch)
         where TVec : struct, ISimdVector<TVec>
+        where TMode : struct, IWriteMode
     {
         int outputs = biasGradient.Length, inputs = CheckShapes(x, weightGradient, outputs, outputGradient, batch);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(TVec.Count, inputs, "vector width");
@@ -283,22 +315,27 @@ internal static class DenseKernels
         ref float gRef = ref Simd.Ref(outputGradient);
         ref float dwRef = ref Simd.Ref(weightGradient);
         int whole = inputs / TVec.Count, n = 0;
+        if (whole * TVec.Count < inputs)
+        {
+            int firstKept = (whole * TVec.Count) - (inputs - TVec.Count);
+            for (int m = 0; m < outputs; m += BlockRows)
+                WeightGradientVector<TVec, TMode>(ref xRef, ref gRef, ref dwRef, m, Math.Min(BlockRows, outputs - m), inputs - TVec.Count, firstKept, inputs, outputs, batch);
+        }
+
         if (TVec.Count >= 16)
         {
             for (; n + WideImages <= outputs; n += WideImages)
             {
                 int v = 0;
                 for (; v + WideOutputs <= whole; v += WideOutputs)
-                    WeightGradientBlockWide<TVec>(ref xRef, ref gRef, ref dwRef, n, v * TVec.Count, inputs, outputs, batch);
+                    WeightGradientBlockWide<TVec, TMode>(ref xRef, ref gRef, ref dwRef, n, v * TVec.Count, inputs, outputs, batch);
                 for (int half = n; half < n + WideImages; half += BlockRows)
                 {
                     int u = v;
                     for (; u + BlockVectors <= whole; u += BlockVectors)
-                        WeightGradientBlock<TVec>(ref xRef, ref gRef, ref dwRef, half, BlockRows, u * TVec.Count, inputs, outputs, batch);
+                        WeightGradientBlock<TVec, TMode>(ref xRef, ref gRef, ref dwRef, half, BlockRows, u * TVec.Count, inputs, outputs, batch);
                     for (; u < whole; u++)
-                        WeightGradientVector<TVec>(ref xRef, ref gRef, ref dwRef, half, BlockRows, u * TVec.Count, 0, inputs, outputs, batch);
-                    if (whole * TVec.Count < inputs)
-                        WeightGradientVector<TVec>(ref xRef, ref gRef, ref dwRef, half, BlockRows, inputs - TVec.Count, (whole * TVec.Count) - (inputs - TVec.Count), inputs, outputs, batch);
+                        WeightGradientVector<TVec, TMode>(ref xRef, ref gRef, ref dwRef, half, BlockRows, u * TVec.Count, 0, inputs, outputs, batch);
                 }
             }
         }
@@ -307,20 +344,25 @@ internal static class DenseKernels
         {
             int rows = Math.Min(BlockRows, outputs - n), v = 0;
             for (; v + BlockVectors <= whole; v += BlockVectors)
-                WeightGradientBlock<TVec>(ref xRef, ref gRef, ref dwRef, n, rows, v * TVec.Count, inputs, outputs, batch);
+                WeightGradientBlock<TVec, TMode>(ref xRef, ref gRef, ref dwRef, n, rows, v * TVec.Count, inputs, outputs, batch);
             for (; v < whole; v++)
-                WeightGradientVector<TVec>(ref xRef, ref gRef, ref dwRef, n, rows, v * TVec.Count, 0, inputs, outputs, batch);
-            if (whole * TVec.Count < inputs)
-                WeightGradientVector<TVec>(ref xRef, ref gRef, ref dwRef, n, rows, inputs - TVec.Count, (whole * TVec.Count) - (inputs - TVec.Count), inputs, outputs, batch);
+                WeightGradientVector<TVec, TMode>(ref xRef, ref gRef, ref dwRef, n, rows, v * TVec.Count, 0, inputs, outputs, batch);
         }
-        for (int b = 0; b < batch; b++)
+        int first = 0;
+        if (TMode.Overwrites)
+        {
+            outputGradient[..outputs].CopyTo(biasGradient);
+            first = 1;
+        }
+        for (int b = first; b < batch; b++)
             TensorPrimitives.Add(biasGradient, outputGradient.Slice(b * outputs, outputs), biasGradient);
     }
 
     /// <summary>dW[n..n+rows, column..column+3V) += Σ_b dY[b, n+r]·X[b, column..]; rows past <paramref name="rows"/> repeat the last and are not stored.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void WeightGradientBlock<TVec>(ref float x, ref float g, ref float dw, int n, int rows, nint column, int inputs, int outputs, int batch)
+    private static void WeightGradientBlock<TVec, TMode>(ref float x, ref float g, ref float dw, int n, int rows, nint column, int inputs, int outputs, int batch)
         where TVec : struct, ISimdVector<TVec>
+        where TMode : struct, IWriteMode
     {
         nint n0 = n, n1 = n + Math.Min(1, rows - 1), n2 = n + Math.Min(2, rows - 1);
         TVec c00 = TVec.Zero, c01 = TVec.Zero, c02 = TVec.Zero, c10 = TVec.Zero, c11 = TVec.Zero, c12 = TVec.Zero;
@@ -338,17 +380,18 @@ internal static class DenseKernels
             a = TVec.Broadcast(Unsafe.Add(ref g, gAt + n2));
             c20 = TVec.MultiplyAdd(a, x0, c20); c21 = TVec.MultiplyAdd(a, x1, c21); c22 = TVec.MultiplyAdd(a, x2, c22);
         }
-        AddTo(ref dw, (n0 * inputs) + column, c00, c01, c02);
+        Write<TVec, TMode>(ref dw, (n0 * inputs) + column, c00, c01, c02);
         if (rows > 1)
-            AddTo(ref dw, (n1 * inputs) + column, c10, c11, c12);
+            Write<TVec, TMode>(ref dw, (n1 * inputs) + column, c10, c11, c12);
         if (rows > 2)
-            AddTo(ref dw, (n2 * inputs) + column, c20, c21, c22);
+            Write<TVec, TMode>(ref dw, (n2 * inputs) + column, c20, c21, c22);
     }
 
     /// <summary>dW[n..n+6, column..column+4V) += Σ_b dY[b, n+r]·X[b, column..]: <see cref="WeightGradientBlock"/> with 24 accumulators.</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void WeightGradientBlockWide<TVec>(ref float x, ref float g, ref float dw, int n, nint column, int inputs, int outputs, int batch)
+    private static void WeightGradientBlockWide<TVec, TMode>(ref float x, ref float g, ref float dw, int n, nint column, int inputs, int outputs, int batch)
         where TVec : struct, ISimdVector<TVec>
+        where TMode : struct, IWriteMode
     {
         TVec c00 = TVec.Zero, c01 = TVec.Zero, c02 = TVec.Zero, c03 = TVec.Zero, c10 = TVec.Zero, c11 = TVec.Zero, c12 = TVec.Zero, c13 = TVec.Zero;
         TVec c20 = TVec.Zero, c21 = TVec.Zero, c22 = TVec.Zero, c23 = TVec.Zero, c30 = TVec.Zero, c31 = TVec.Zero, c32 = TVec.Zero, c33 = TVec.Zero;
@@ -377,18 +420,19 @@ internal static class DenseKernels
             gb = ref Unsafe.Add(ref gb, outputs);
         }
         ref float row = ref Unsafe.Add(ref dw, ((nint)n * inputs) + column);
-        AddTo(ref row, 0, c00, c01, c02, c03);
-        AddTo(ref row, inputs, c10, c11, c12, c13);
-        AddTo(ref row, 2 * (nint)inputs, c20, c21, c22, c23);
-        AddTo(ref row, 3 * (nint)inputs, c30, c31, c32, c33);
-        AddTo(ref row, 4 * (nint)inputs, c40, c41, c42, c43);
-        AddTo(ref row, 5 * (nint)inputs, c50, c51, c52, c53);
+        Write<TVec, TMode>(ref row, 0, c00, c01, c02, c03);
+        Write<TVec, TMode>(ref row, inputs, c10, c11, c12, c13);
+        Write<TVec, TMode>(ref row, 2 * (nint)inputs, c20, c21, c22, c23);
+        Write<TVec, TMode>(ref row, 3 * (nint)inputs, c30, c31, c32, c33);
+        Write<TVec, TMode>(ref row, 4 * (nint)inputs, c40, c41, c42, c43);
+        Write<TVec, TMode>(ref row, 5 * (nint)inputs, c50, c51, c52, c53);
     }
 
     /// <summary>One vector of columns of <see cref="WeightGradientBlock"/>; lanes below <paramref name="firstKept"/> are not added.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void WeightGradientVector<TVec>(ref float x, ref float g, ref float dw, int n, int rows, nint column, int firstKept, int inputs, int outputs, int batch)
+    private static void WeightGradientVector<TVec, TMode>(ref float x, ref float g, ref float dw, int n, int rows, nint column, int firstKept, int inputs, int outputs, int batch)
         where TVec : struct, ISimdVector<TVec>
+        where TMode : struct, IWriteMode
     {
         nint n0 = n, n1 = n + Math.Min(1, rows - 1), n2 = n + Math.Min(2, rows - 1);
         TVec c0 = TVec.Zero, c1 = TVec.Zero, c2 = TVec.Zero;
@@ -400,11 +444,11 @@ internal static class DenseKernels
             c1 = TVec.MultiplyAdd(TVec.Broadcast(Unsafe.Add(ref g, gAt + n1)), xv, c1);
             c2 = TVec.MultiplyAdd(TVec.Broadcast(Unsafe.Add(ref g, gAt + n2)), xv, c2);
         }
-        AddTo(ref dw, (n0 * inputs) + column, TVec.ClearLanesBelow(c0, firstKept));
+        Write<TVec, TMode>(ref dw, (n0 * inputs) + column, TVec.ClearLanesBelow(c0, firstKept));
         if (rows > 1)
-            AddTo(ref dw, (n1 * inputs) + column, TVec.ClearLanesBelow(c1, firstKept));
+            Write<TVec, TMode>(ref dw, (n1 * inputs) + column, TVec.ClearLanesBelow(c1, firstKept));
         if (rows > 2)
-            AddTo(ref dw, (n2 * inputs) + column, TVec.ClearLanesBelow(c2, firstKept));
+            Write<TVec, TMode>(ref dw, (n2 * inputs) + column, TVec.ClearLanesBelow(c2, firstKept));
     }
 
     /// <summary>inputGradient (B, K) = outputGradient (B, N) · w (N, K), overwritten; K = <paramref name="inputs"/>.</summary>
@@ -561,23 +605,30 @@ internal static class DenseKernels
             TVec.Store(c2, ref dx, ((nint)(b + 2) * inputs) + column);
     }
 
+    /// <summary>destination[at…] += v0, or = v0 when <typeparamref name="TMode"/> overwrites.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void AddTo<TVec>(ref float destination, nint at, TVec v0) where TVec : struct, ISimdVector<TVec>
-        => TVec.Store(TVec.Add(TVec.Load(ref destination, at), v0), ref destination, at);
+    private static void Write<TVec, TMode>(ref float destination, nint at, TVec v0)
+        where TVec : struct, ISimdVector<TVec>
+        where TMode : struct, IWriteMode
+        => TVec.Store(TMode.Overwrites ? v0 : TVec.Add(TVec.Load(ref destination, at), v0), ref destination, at);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void AddTo<TVec>(ref float destination, nint at, TVec v0, TVec v1, TVec v2) where TVec : struct, ISimdVector<TVec>
+    private static void Write<TVec, TMode>(ref float destination, nint at, TVec v0, TVec v1, TVec v2)
+        where TVec : struct, ISimdVector<TVec>
+        where TMode : struct, IWriteMode
     {
-        AddTo(ref destination, at, v0);
-        AddTo(ref destination, at + TVec.Count, v1);
-        AddTo(ref destination, at + (2 * TVec.Count), v2);
+        Write<TVec, TMode>(ref destination, at, v0);
+        Write<TVec, TMode>(ref destination, at + TVec.Count, v1);
+        Write<TVec, TMode>(ref destination, at + (2 * TVec.Count), v2);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void AddTo<TVec>(ref float destination, nint at, TVec v0, TVec v1, TVec v2, TVec v3) where TVec : struct, ISimdVector<TVec>
+    private static void Write<TVec, TMode>(ref float destination, nint at, TVec v0, TVec v1, TVec v2, TVec v3)
+        where TVec : struct, ISimdVector<TVec>
+        where TMode : struct, IWriteMode
     {
-        AddTo(ref destination, at, v0, v1, v2);
-        AddTo(ref destination, at + (3 * TVec.Count), v3);
+        Write<TVec, TMode>(ref destination, at, v0, v1, v2);
+        Write<TVec, TMode>(ref destination, at + (3 * TVec.Count), v3);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

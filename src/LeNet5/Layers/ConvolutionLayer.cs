@@ -111,9 +111,17 @@ internal sealed class ConvolutionLayer : Layer
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Backward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, ReadOnlySpan<float> output, Span<float> outputGradient,
         Span<float> inputGradient, Span<float> parameterGradient, int batch, Span<float> scratch)
+        => Backward(parameters, input, output, outputGradient, inputGradient, parameterGradient, batch, scratch, overwrite: false);
+
+    public override void BackwardInto(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, ReadOnlySpan<float> output, Span<float> outputGradient,
+        Span<float> inputGradient, Span<float> parameterGradient, int batch, Span<float> scratch)
+        => Backward(parameters, input, output, outputGradient, inputGradient, parameterGradient, batch, scratch, overwrite: true);
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Backward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, ReadOnlySpan<float> output, Span<float> outputGradient,
+        Span<float> inputGradient, Span<float> parameterGradient, int batch, Span<float> scratch, bool overwrite)
     {
         int inSize = InputShape.Size, outSize = OutputShape.Size;
         ActivationDispatch.Backward(Activation!.Value, output[..(batch * outSize)], outputGradient[..(batch * outSize)]);
@@ -123,11 +131,16 @@ internal sealed class ConvolutionLayer : Layer
         {
             // C5: its 120 kernels are the rows of a 120×400 matrix over the 400 S4 outputs.
             ReadOnlySpan<float> gradients = outputGradient[..(batch * outSize)];
-            DenseKernels.AccumulateGradients(input[..(batch * inSize)], gradients, kernelGradient, biasGradient, batch);
+            if (overwrite)
+                DenseKernels.WriteGradients(input[..(batch * inSize)], gradients, kernelGradient, biasGradient, batch);
+            else
+                DenseKernels.AccumulateGradients(input[..(batch * inSize)], gradients, kernelGradient, biasGradient, batch);
             if (!inputGradient.IsEmpty)
                 DenseKernels.InputGradient(kernels, gradients, inputGradient[..(batch * inSize)], batch, inSize);
             return;
         }
+        if (overwrite)
+            parameterGradient[..ParameterCount].Clear();
         Span<float> inputScratch = scratch[..InputGradientScratchSize];
         Span<float> transposedGradient = UsesMapLanes ? scratch.Slice(InputGradientScratchSize, TransposedSize) : default;
         Span<float> positionMajor = UsesMapLanes ? scratch[(InputGradientScratchSize + TransposedSize)..] : default;

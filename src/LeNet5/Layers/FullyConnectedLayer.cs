@@ -41,13 +41,24 @@ internal sealed class FullyConnectedLayer : Layer
 
     public override void Backward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, ReadOnlySpan<float> output, Span<float> outputGradient,
         Span<float> inputGradient, Span<float> parameterGradient, int batch, Span<float> scratch)
+        => Backward(parameters, input, output, outputGradient, inputGradient, parameterGradient, batch, overwrite: false);
+
+    public override void BackwardInto(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, ReadOnlySpan<float> output, Span<float> outputGradient,
+        Span<float> inputGradient, Span<float> parameterGradient, int batch, Span<float> scratch)
+        => Backward(parameters, input, output, outputGradient, inputGradient, parameterGradient, batch, overwrite: true);
+
+    private void Backward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, ReadOnlySpan<float> output, Span<float> outputGradient,
+        Span<float> inputGradient, Span<float> parameterGradient, int batch, bool overwrite)
     {
         if (Activation is { } activation)
             ActivationDispatch.Backward(activation, output[..(batch * Outputs)], outputGradient[..(batch * Outputs)]);
         ReadOnlySpan<float> weights = parameters[..WeightCount];
         Span<float> weightGradient = parameterGradient[..WeightCount], biasGradient = parameterGradient.Slice(WeightCount, Outputs);
         ReadOnlySpan<float> gradient = outputGradient[..(batch * Outputs)];
-        DenseKernels.AccumulateGradients(input[..(batch * Inputs)], gradient, weightGradient, biasGradient, batch);
+        if (overwrite)
+            DenseKernels.WriteGradients(input[..(batch * Inputs)], gradient, weightGradient, biasGradient, batch);
+        else
+            DenseKernels.AccumulateGradients(input[..(batch * Inputs)], gradient, weightGradient, biasGradient, batch);
         if (!inputGradient.IsEmpty)
             DenseKernels.InputGradient(weights, gradient, inputGradient[..(batch * Inputs)], batch, Inputs);
     }

@@ -136,7 +136,7 @@ public sealed partial class LeNet5Network
     /// <summary>
     /// Forward and backward over a batch: returns the summed loss (MAP for Classic, cross-entropy for
     /// Modern) and leaves d(summed loss)/d(parameters) in <see cref="NetworkWorkspace.ParameterGradients"/>
-    /// (cleared first), and, when asked, d(summed loss)/d(inputs) in <see cref="NetworkWorkspace.InputGradients"/>.
+    /// (overwritten), and, when asked, d(summed loss)/d(inputs) in <see cref="NetworkWorkspace.InputGradients"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public float ComputeGradients(NetworkWorkspace workspace, ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, bool computeInputGradients = false)
@@ -151,13 +151,13 @@ public sealed partial class LeNet5Network
         for (int b = 0; b < batch; b++)
             loss += _loss.Loss(outputs.Slice(b * Classes, Classes), labels[b], outputGradient.Slice(b * Classes, Classes));
 
-        workspace.ClearParameterGradients();
+        // Each layer writes its share of the parameter gradients (BackwardInto): nothing is cleared first.
         for (int l = last; l >= 0; l--)
         {
             Span<float> inputGradient = l > 0 ? workspace.Gradient(l - 1, batch)
                 : computeInputGradients ? workspace.InputGradientBuffer(batch) : default;
             ReadOnlySpan<float> input = l == 0 ? inputs : workspace.Activation(l - 1, batch);
-            _layers[l].Backward(LayerParameters(l), input, workspace.Activation(l, batch), workspace.Gradient(l, batch),
+            _layers[l].BackwardInto(LayerParameters(l), input, workspace.Activation(l, batch), workspace.Gradient(l, batch),
                 inputGradient, workspace.LayerParameterGradients(l), batch, workspace.Scratch);
         }
         return (float)loss;

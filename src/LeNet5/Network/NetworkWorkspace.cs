@@ -66,6 +66,4 @@ public sealed class NetworkWorkspace
     internal Span<float> InputGradientBuffer(int batch) => _inputGradients.AsSpan(0, batch * LeNet5Network.InputSize);
 
     internal Span<float> LayerParameterGradients(int layer) => _parameterGradients.AsSpan(Network.ParameterOffset(layer), Network.Layers[layer].ParameterCount);
-
-    internal void ClearParameterGradients() => Array.Clear(_parameterGradients);
 }

@@ -114,5 +114,15 @@ public class DenseKernelTests
         TestUtil.AssertClose(dw, actualDw.AsSpan(0, dwStart.Length), Tolerance * batch, $"weight gradient {what}");
         TestUtil.AssertClose(db, actualDb, Tolerance * batch, $"bias gradient {what}");
         Assert.All(actualDw.AsSpan(dwStart.Length).ToArray(), v => Assert.Equal(Guard, v));
+
+        // Overwriting gives the bits of adding into zeros, whatever the destination held, and still stops at its end.
+        float[] intoZeros = new float[dwStart.Length], zeroBias = new float[outputs];
+        DenseKernels.AccumulateGradients(x, dy, intoZeros, zeroBias, batch);
+        float[] written = [.. Enumerable.Repeat(float.NaN, dwStart.Length), .. Enumerable.Repeat(Guard, 40)];
+        float[] writtenBias = Enumerable.Repeat(float.NaN, outputs).ToArray();
+        DenseKernels.WriteGradients(x, dy, written.AsSpan(0, dwStart.Length), writtenBias, batch);
+        Assert.True(intoZeros.AsSpan().SequenceEqual(written.AsSpan(0, dwStart.Length)), $"written weight gradient {what}");
+        Assert.True(zeroBias.AsSpan().SequenceEqual(writtenBias), $"written bias gradient {what}");
+        Assert.All(written.AsSpan(dwStart.Length).ToArray(), v => Assert.Equal(Guard, v));
     }
 }

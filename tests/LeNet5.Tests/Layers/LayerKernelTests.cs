@@ -56,4 +56,29 @@ public class LayerKernelTests
         for (int i = 0; i < once.Length; i++)
             Assert.Equal(2 * once[i], twice[i], 1e-5f * Math.Max(1, Math.Abs(2 * once[i])));
     }
+
+    /// <summary>BackwardInto (what the network runs) overwrites whatever the buffer held and gives the bits of adding into zeros.</summary>
+    [Theory]
+    [MemberData(nameof(LayerCases.All), MemberType = typeof(LayerCases))]
+    public void BackwardInto_OverwritesParameterGradients_WithTheBitsOfAddingIntoZeros(string network, int layerIndex)
+    {
+        var (layer, parameters, input, upstream) = LayerCases.Make(network, layerIndex, Batch);
+        foreach (int bits in TestUtil.Widths())
+        {
+            TestUtil.WithWidth(bits, () =>
+            {
+                var scratch = new float[layer.ScratchSize];
+                var output = new float[Batch * layer.OutputShape.Size];
+                layer.Forward(parameters, input, output, Batch, scratch);
+                var added = new float[parameters.Length];
+                var addedInput = new float[input.Length];
+                layer.Backward(parameters, input, output, (float[])upstream.Clone(), addedInput, added, Batch, scratch);
+                var written = Enumerable.Repeat(float.NaN, parameters.Length).ToArray();
+                var writtenInput = new float[input.Length];
+                layer.BackwardInto(parameters, input, output, (float[])upstream.Clone(), writtenInput, written, Batch, scratch);
+                Assert.True(added.AsSpan().SequenceEqual(written), $"{network} {layer.Name} parameter gradient @{bits}");
+                Assert.True(addedInput.AsSpan().SequenceEqual(writtenInput), $"{network} {layer.Name} input gradient @{bits}");
+            });
+        }
+    }
 }
