@@ -14,10 +14,12 @@ namespace LeNet5.Kernels;
 /// (Packing Wᵀ into panels would avoid the horizontal sums, but costs a transpose of W per call, as much as the
 /// product itself at batch 1.)</item>
 /// <item><see cref="AccumulateGradients"/>: dW += dYᵀ·X and db += Σ_b dY. A 3×3 block of (outputs × input vectors)
-/// stays in registers across the whole batch and is added to dW once: no per-image rank-1 update.</item>
+/// stays in registers across the whole batch and is added to dW once: no per-image rank-1 update.
+/// <see cref="WriteGradients"/> stores the block instead, for a destination nobody needs to clear.</item>
 /// <item><see cref="InputGradient"/>: dX = dY·W, a 3×3 block of (images × input vectors) in registers.</item>
 /// </list>
-/// Every kernel is generic over the vector width; the dispatching overloads pick the widest that fits K.
+/// With AVX-512's 32 registers all three use 6 × 4 blocks where the shapes allow. Every kernel is generic over the
+/// vector width; the dispatching overloads pick the widest that fits K.
 /// </summary>
 internal static class DenseKernels
 {
