@@ -102,6 +102,8 @@ internal static class TrainCommand
             if (result.GetValue(rateScale) is { } scale)
                 options = options with { Schedule = options.Schedule.Scaled(scale) };
             options.Validate();
+            if (options.Optimizer == OptimizerKind.DiagonalLevenbergMarquardt && options.BatchSize > 1 && result.GetValue(rateScale) is null)
+                Console.Error.WriteLine(SdlmBatchNote(options.BatchSize));
             int? trainCount = result.GetValue(trainLimit);
             int? testCount = result.GetValue(testLimit);
             Cli.RequireWritable(path, "--out");
@@ -188,6 +190,15 @@ internal static class TrainCommand
 
     /// <summary>" with separated RBF codes", or nothing for the paper's bitmaps.</summary>
     internal static string DescribePrototypes(bool codes) => codes ? " with separated RBF codes" : "";
+
+    /// <summary>
+    /// SDLM's rates are the paper's per-pattern ones, and the trainer averages a minibatch's gradients: at batch B a pass
+    /// takes B times fewer steps of the same size. (Classic, 3 passes of 10,000 images at batch 64: 89.65 % test error as
+    /// it is, 6.1 % with --lr-scale 16; --lr-scale 64 saturated the network.)
+    /// </summary>
+    internal static string SdlmBatchNote(int batchSize)
+        => $"lenet5: note: sdlm takes the paper's one-pattern steps; at --batch-size {batchSize} it makes {batchSize} times fewer of them a pass "
+            + "and learns slowly. Raise its rates with --lr-scale (16 trains at batch 64), or use --optimizer adam.";
 
     /// <summary>The values of <c>--prototypes</c>.</summary>
     private enum PrototypeKind

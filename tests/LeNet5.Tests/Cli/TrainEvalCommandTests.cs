@@ -47,6 +47,27 @@ public sealed class TrainEvalCommandTests : IDisposable
         Assert.Equal(NetworkDefinition.Modern(Activation.ReLU, Pooling.Max), ModelFile.Load(model).Definition);
     }
 
+    /// <summary>SDLM at a minibatch takes the paper's one-pattern steps once per batch: the run goes on, with a note saying what to do.</summary>
+    [Fact]
+    public void SdlmAtAMinibatch_TrainsWithANote_AndNoteLessWhereItDoesNotApply()
+    {
+        string[] common = ["train", "--data", TestPaths.MnistSubsetDirectory, "--epochs", "1", "--train-limit", "64", "--test-limit", "20", "--no-plots"];
+        var batched = Lenet5Process.Run([.. common, "--batch-size", "8", "--out", Path.Combine(_folder, "b8.safetensors")]);
+        Assert.True(batched.ExitCode == 0, batched.Error);
+        Assert.Contains("--batch-size 8", batched.Error, StringComparison.Ordinal);
+        Assert.Contains("--lr-scale", batched.Error, StringComparison.Ordinal);
+
+        var scaled = Lenet5Process.Run([.. common, "--batch-size", "8", "--lr-scale", "4", "--out", Path.Combine(_folder, "b8-scaled.safetensors")]);
+        Assert.True(scaled.ExitCode == 0, scaled.Error);
+        Assert.DoesNotContain("note:", scaled.Error, StringComparison.Ordinal);
+        var single = Lenet5Process.Run([.. common, "--out", Path.Combine(_folder, "b1.safetensors")]);
+        Assert.True(single.ExitCode == 0, single.Error);
+        Assert.DoesNotContain("note:", single.Error, StringComparison.Ordinal);
+        var adam = Lenet5Process.Run([.. common, "--batch-size", "8", "--optimizer", "adam", "--out", Path.Combine(_folder, "adam.safetensors")]);
+        Assert.True(adam.ExitCode == 0, adam.Error);
+        Assert.DoesNotContain("note:", adam.Error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void ModernOptions_WithClassic_AreOneLine()
         => Lenet5Process.AssertCleanFailure(Lenet5Process.Run("train", "--data", TestPaths.MnistSubsetDirectory, "--pooling", "max"), "--arch modern");
