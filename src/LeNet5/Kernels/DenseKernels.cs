@@ -330,7 +330,11 @@ internal static class DenseKernels
             {
                 int v = 0;
                 for (; v + WideOutputs <= whole; v += WideOutputs)
-                    WeightGradientBlockWide<TVec, TMode>(ref xRef, ref gRef, ref dwRef, n, v * TVec.Count, inputs, outputs, batch);
+                {
+                    // Rows: outputs n..n+5 of dY (one float apart); depth: the images; columns: four vectors of X.
+                    Panel6x4<TVec, TMode>(ref Unsafe.Add(ref gRef, n), 1, outputs, ref Unsafe.Add(ref xRef, v * TVec.Count), inputs, batch,
+                        ref Unsafe.Add(ref dwRef, ((nint)n * inputs) + (v * TVec.Count)), inputs);
+                }
                 for (int half = n; half < n + WideImages; half += BlockRows)
                 {
                     int u = v;
@@ -389,45 +393,49 @@ internal static class DenseKernels
             Write<TVec, TMode>(ref dw, (n2 * inputs) + column, c20, c21, c22);
     }
 
-    /// <summary>dW[n..n+6, column..column+4V) += Σ_b dY[b, n+r]·X[b, column..]: <see cref="WeightGradientBlock"/> with 24 accumulators.</summary>
+    /// <summary>
+    /// The 6 × 4 micro-kernel both gradients share with AVX-512's 32 registers: C[r][0..4V) (+)= Σ_k A[r, k]·B[k][0..4V) for
+    /// six rows r, A[r, k] at a + r·aRow + k·aStep, B's row k at b + k·bStep, C's row r at c + r·cRow. The weight gradient
+    /// (rows: outputs; depth: images) and the input gradient (rows: images; depth: outputs) each sum their depth in
+    /// ascending order, as <see cref="WeightGradientBlock"/> and <see cref="InputGradientBlock"/> do, so the block shape
+    /// changes no bit. 24 accumulators, four loads and six broadcasts for 24 multiply-adds.
+    /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void WeightGradientBlockWide<TVec, TMode>(ref float x, ref float g, ref float dw, int n, nint column, int inputs, int outputs, int batch)
+    private static void Panel6x4<TVec, TMode>(ref float a, nint aRow, nint aStep, ref float b, nint bStep, int depth, ref float c, nint cRow)
         where TVec : struct, ISimdVector<TVec>
         where TMode : struct, IWriteMode
     {
         TVec c00 = TVec.Zero, c01 = TVec.Zero, c02 = TVec.Zero, c03 = TVec.Zero, c10 = TVec.Zero, c11 = TVec.Zero, c12 = TVec.Zero, c13 = TVec.Zero;
         TVec c20 = TVec.Zero, c21 = TVec.Zero, c22 = TVec.Zero, c23 = TVec.Zero, c30 = TVec.Zero, c31 = TVec.Zero, c32 = TVec.Zero, c33 = TVec.Zero;
         TVec c40 = TVec.Zero, c41 = TVec.Zero, c42 = TVec.Zero, c43 = TVec.Zero, c50 = TVec.Zero, c51 = TVec.Zero, c52 = TVec.Zero, c53 = TVec.Zero;
-        ref float xb = ref Unsafe.Add(ref x, column);
-        ref float gb = ref Unsafe.Add(ref g, n);
-        for (int b = 0; b < batch; b++)
+        nint r2 = 2 * aRow, r3 = 3 * aRow, r4 = 4 * aRow, r5 = 5 * aRow;
+        for (int k = 0; k < depth; k++)
         {
-            var x0 = TVec.Load(ref xb, 0);
-            var x1 = TVec.Load(ref xb, TVec.Count);
-            var x2 = TVec.Load(ref xb, 2 * TVec.Count);
-            var x3 = TVec.Load(ref xb, 3 * TVec.Count);
-            var a = TVec.Broadcast(gb);
-            c00 = TVec.MultiplyAdd(a, x0, c00); c01 = TVec.MultiplyAdd(a, x1, c01); c02 = TVec.MultiplyAdd(a, x2, c02); c03 = TVec.MultiplyAdd(a, x3, c03);
-            a = TVec.Broadcast(Unsafe.Add(ref gb, 1));
-            c10 = TVec.MultiplyAdd(a, x0, c10); c11 = TVec.MultiplyAdd(a, x1, c11); c12 = TVec.MultiplyAdd(a, x2, c12); c13 = TVec.MultiplyAdd(a, x3, c13);
-            a = TVec.Broadcast(Unsafe.Add(ref gb, 2));
-            c20 = TVec.MultiplyAdd(a, x0, c20); c21 = TVec.MultiplyAdd(a, x1, c21); c22 = TVec.MultiplyAdd(a, x2, c22); c23 = TVec.MultiplyAdd(a, x3, c23);
-            a = TVec.Broadcast(Unsafe.Add(ref gb, 3));
-            c30 = TVec.MultiplyAdd(a, x0, c30); c31 = TVec.MultiplyAdd(a, x1, c31); c32 = TVec.MultiplyAdd(a, x2, c32); c33 = TVec.MultiplyAdd(a, x3, c33);
-            a = TVec.Broadcast(Unsafe.Add(ref gb, 4));
-            c40 = TVec.MultiplyAdd(a, x0, c40); c41 = TVec.MultiplyAdd(a, x1, c41); c42 = TVec.MultiplyAdd(a, x2, c42); c43 = TVec.MultiplyAdd(a, x3, c43);
-            a = TVec.Broadcast(Unsafe.Add(ref gb, 5));
-            c50 = TVec.MultiplyAdd(a, x0, c50); c51 = TVec.MultiplyAdd(a, x1, c51); c52 = TVec.MultiplyAdd(a, x2, c52); c53 = TVec.MultiplyAdd(a, x3, c53);
-            xb = ref Unsafe.Add(ref xb, inputs);
-            gb = ref Unsafe.Add(ref gb, outputs);
+            var b0 = TVec.Load(ref b, 0);
+            var b1 = TVec.Load(ref b, TVec.Count);
+            var b2 = TVec.Load(ref b, 2 * TVec.Count);
+            var b3 = TVec.Load(ref b, 3 * TVec.Count);
+            var s = TVec.Broadcast(a);
+            c00 = TVec.MultiplyAdd(s, b0, c00); c01 = TVec.MultiplyAdd(s, b1, c01); c02 = TVec.MultiplyAdd(s, b2, c02); c03 = TVec.MultiplyAdd(s, b3, c03);
+            s = TVec.Broadcast(Unsafe.Add(ref a, aRow));
+            c10 = TVec.MultiplyAdd(s, b0, c10); c11 = TVec.MultiplyAdd(s, b1, c11); c12 = TVec.MultiplyAdd(s, b2, c12); c13 = TVec.MultiplyAdd(s, b3, c13);
+            s = TVec.Broadcast(Unsafe.Add(ref a, r2));
+            c20 = TVec.MultiplyAdd(s, b0, c20); c21 = TVec.MultiplyAdd(s, b1, c21); c22 = TVec.MultiplyAdd(s, b2, c22); c23 = TVec.MultiplyAdd(s, b3, c23);
+            s = TVec.Broadcast(Unsafe.Add(ref a, r3));
+            c30 = TVec.MultiplyAdd(s, b0, c30); c31 = TVec.MultiplyAdd(s, b1, c31); c32 = TVec.MultiplyAdd(s, b2, c32); c33 = TVec.MultiplyAdd(s, b3, c33);
+            s = TVec.Broadcast(Unsafe.Add(ref a, r4));
+            c40 = TVec.MultiplyAdd(s, b0, c40); c41 = TVec.MultiplyAdd(s, b1, c41); c42 = TVec.MultiplyAdd(s, b2, c42); c43 = TVec.MultiplyAdd(s, b3, c43);
+            s = TVec.Broadcast(Unsafe.Add(ref a, r5));
+            c50 = TVec.MultiplyAdd(s, b0, c50); c51 = TVec.MultiplyAdd(s, b1, c51); c52 = TVec.MultiplyAdd(s, b2, c52); c53 = TVec.MultiplyAdd(s, b3, c53);
+            a = ref Unsafe.Add(ref a, aStep);
+            b = ref Unsafe.Add(ref b, bStep);
         }
-        ref float row = ref Unsafe.Add(ref dw, ((nint)n * inputs) + column);
-        Write<TVec, TMode>(ref row, 0, c00, c01, c02, c03);
-        Write<TVec, TMode>(ref row, inputs, c10, c11, c12, c13);
-        Write<TVec, TMode>(ref row, 2 * (nint)inputs, c20, c21, c22, c23);
-        Write<TVec, TMode>(ref row, 3 * (nint)inputs, c30, c31, c32, c33);
-        Write<TVec, TMode>(ref row, 4 * (nint)inputs, c40, c41, c42, c43);
-        Write<TVec, TMode>(ref row, 5 * (nint)inputs, c50, c51, c52, c53);
+        Write<TVec, TMode>(ref c, 0, c00, c01, c02, c03);
+        Write<TVec, TMode>(ref c, cRow, c10, c11, c12, c13);
+        Write<TVec, TMode>(ref c, 2 * cRow, c20, c21, c22, c23);
+        Write<TVec, TMode>(ref c, 3 * cRow, c30, c31, c32, c33);
+        Write<TVec, TMode>(ref c, 4 * cRow, c40, c41, c42, c43);
+        Write<TVec, TMode>(ref c, 5 * cRow, c50, c51, c52, c53);
     }
 
     /// <summary>One vector of columns of <see cref="WeightGradientBlock"/>; lanes below <paramref name="firstKept"/> are not added.</summary>
@@ -487,7 +495,11 @@ internal static class DenseKernels
             {
                 int v = 0;
                 for (; v + WideOutputs <= whole; v += WideOutputs)
-                    InputGradientBlockWide<TVec>(ref wRef, ref gRef, ref dxRef, b, v * TVec.Count, inputs, outputs);
+                {
+                    // Rows: images b..b+5 of dY (a row apart); depth: the outputs; columns: four vectors of W.
+                    Panel6x4<TVec, Overwrite>(ref Unsafe.Add(ref gRef, (nint)b * outputs), outputs, 1, ref Unsafe.Add(ref wRef, v * TVec.Count), inputs, outputs,
+                        ref Unsafe.Add(ref dxRef, ((nint)b * inputs) + (v * TVec.Count)), inputs);
+                }
                 for (int half = b; half < b + WideImages; half += BlockRows)
                 {
                     int u = v;
@@ -542,50 +554,6 @@ internal static class DenseKernels
             Store(ref dx, ((nint)(b + 2) * inputs) + column, c20, c21, c22);
     }
 
-    /// <summary>dX[b..b+6, column..column+4V) = Σ_n dY[b+r, n]·W[n, column..]: <see cref="InputGradientBlock"/> with 24 accumulators.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void InputGradientBlockWide<TVec>(ref float w, ref float g, ref float dx, int b, nint column, int inputs, int outputs)
-        where TVec : struct, ISimdVector<TVec>
-    {
-        TVec c00 = TVec.Zero, c01 = TVec.Zero, c02 = TVec.Zero, c03 = TVec.Zero, c10 = TVec.Zero, c11 = TVec.Zero, c12 = TVec.Zero, c13 = TVec.Zero;
-        TVec c20 = TVec.Zero, c21 = TVec.Zero, c22 = TVec.Zero, c23 = TVec.Zero, c30 = TVec.Zero, c31 = TVec.Zero, c32 = TVec.Zero, c33 = TVec.Zero;
-        TVec c40 = TVec.Zero, c41 = TVec.Zero, c42 = TVec.Zero, c43 = TVec.Zero, c50 = TVec.Zero, c51 = TVec.Zero, c52 = TVec.Zero, c53 = TVec.Zero;
-        ref float wn = ref Unsafe.Add(ref w, column);
-        ref float g0 = ref Unsafe.Add(ref g, (nint)b * outputs);
-        ref float g1 = ref Unsafe.Add(ref g0, outputs);
-        ref float g2 = ref Unsafe.Add(ref g1, outputs);
-        ref float g3 = ref Unsafe.Add(ref g2, outputs);
-        ref float g4 = ref Unsafe.Add(ref g3, outputs);
-        ref float g5 = ref Unsafe.Add(ref g4, outputs);
-        for (nint n = 0; n < outputs; n++)
-        {
-            var w0 = TVec.Load(ref wn, 0);
-            var w1 = TVec.Load(ref wn, TVec.Count);
-            var w2 = TVec.Load(ref wn, 2 * TVec.Count);
-            var w3 = TVec.Load(ref wn, 3 * TVec.Count);
-            var a = TVec.Broadcast(Unsafe.Add(ref g0, n));
-            c00 = TVec.MultiplyAdd(a, w0, c00); c01 = TVec.MultiplyAdd(a, w1, c01); c02 = TVec.MultiplyAdd(a, w2, c02); c03 = TVec.MultiplyAdd(a, w3, c03);
-            a = TVec.Broadcast(Unsafe.Add(ref g1, n));
-            c10 = TVec.MultiplyAdd(a, w0, c10); c11 = TVec.MultiplyAdd(a, w1, c11); c12 = TVec.MultiplyAdd(a, w2, c12); c13 = TVec.MultiplyAdd(a, w3, c13);
-            a = TVec.Broadcast(Unsafe.Add(ref g2, n));
-            c20 = TVec.MultiplyAdd(a, w0, c20); c21 = TVec.MultiplyAdd(a, w1, c21); c22 = TVec.MultiplyAdd(a, w2, c22); c23 = TVec.MultiplyAdd(a, w3, c23);
-            a = TVec.Broadcast(Unsafe.Add(ref g3, n));
-            c30 = TVec.MultiplyAdd(a, w0, c30); c31 = TVec.MultiplyAdd(a, w1, c31); c32 = TVec.MultiplyAdd(a, w2, c32); c33 = TVec.MultiplyAdd(a, w3, c33);
-            a = TVec.Broadcast(Unsafe.Add(ref g4, n));
-            c40 = TVec.MultiplyAdd(a, w0, c40); c41 = TVec.MultiplyAdd(a, w1, c41); c42 = TVec.MultiplyAdd(a, w2, c42); c43 = TVec.MultiplyAdd(a, w3, c43);
-            a = TVec.Broadcast(Unsafe.Add(ref g5, n));
-            c50 = TVec.MultiplyAdd(a, w0, c50); c51 = TVec.MultiplyAdd(a, w1, c51); c52 = TVec.MultiplyAdd(a, w2, c52); c53 = TVec.MultiplyAdd(a, w3, c53);
-            wn = ref Unsafe.Add(ref wn, inputs);
-        }
-        ref float row = ref Unsafe.Add(ref dx, ((nint)b * inputs) + column);
-        Store(ref row, 0, c00, c01, c02, c03);
-        Store(ref row, inputs, c10, c11, c12, c13);
-        Store(ref row, 2 * (nint)inputs, c20, c21, c22, c23);
-        Store(ref row, 3 * (nint)inputs, c30, c31, c32, c33);
-        Store(ref row, 4 * (nint)inputs, c40, c41, c42, c43);
-        Store(ref row, 5 * (nint)inputs, c50, c51, c52, c53);
-    }
-
     /// <summary>One vector of columns of <see cref="InputGradientBlock"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     private static void InputGradientVector<TVec>(ref float w, ref float g, ref float dx, int b, int rows, nint column, int inputs, int outputs)
@@ -631,13 +599,6 @@ internal static class DenseKernels
     {
         Write<TVec, TMode>(ref destination, at, v0, v1, v2);
         Write<TVec, TMode>(ref destination, at + (3 * TVec.Count), v3);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store<TVec>(ref float destination, nint at, TVec v0, TVec v1, TVec v2, TVec v3) where TVec : struct, ISimdVector<TVec>
-    {
-        Store(ref destination, at, v0, v1, v2);
-        TVec.Store(v3, ref destination, at + (3 * TVec.Count));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
