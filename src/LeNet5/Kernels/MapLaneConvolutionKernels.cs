@@ -106,6 +106,10 @@ internal static class MapLaneConvolutionKernels
                     {
                         BlockOfFive<TVec>(ref inputRef, ref weightRef, ref blockRef, (y * inputWidth) + start, sources, inputPlane, inputWidth, padded);
                     }
+                    else if (TVec.Count >= 4 && kernelSize == 5)
+                    {
+                        BlockOfFiveByInput<TVec>(ref inputRef, ref weightRef, ref blockRef, (y * inputWidth) + start, sources, inputPlane, inputWidth, padded);
+                    }
                     else
                     {
                         Block<TVec>(ref inputRef, ref weightRef, ref blockRef, (y * inputWidth) + start, 1, 2, 3, 4, 5, 6, 7, 8, 9,
@@ -229,6 +233,74 @@ internal static class MapLaneConvolutionKernels
         }
     }
 
+    /// <summary>
+    /// <see cref="Block"/> for ten consecutive positions and a 5×5 kernel within AVX2's sixteen registers: a kernel row's
+    /// five weight vectors are loaded once, and each of the fourteen input values the row reads for the ten positions is
+    /// broadcast once and feeds every position that needs it (10 accumulators, 5 weights and 1 broadcast), so that a kernel row
+    /// is 14 broadcasts and 5 weight loads for 50 multiply-adds instead of 50 and 5. Each position still adds its taps in
+    /// ascending order, as <see cref="Block"/> does, so the result is the same, bit for bit.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void BlockOfFiveByInput<TVec>(ref float input, ref float weights, ref float block, nint p0, int sources, int inputPlane, int inputWidth, int padded)
+        where TVec : struct, ISimdVector<TVec>
+    {
+        nint row = padded;
+        for (int lane = 0; lane < padded; lane += TVec.Count)
+        {
+            TVec a0 = TVec.Zero, a1 = TVec.Zero, a2 = TVec.Zero, a3 = TVec.Zero, a4 = TVec.Zero;
+            TVec a5 = TVec.Zero, a6 = TVec.Zero, a7 = TVec.Zero, a8 = TVec.Zero, a9 = TVec.Zero;
+            ref float w = ref Unsafe.Add(ref weights, lane);
+            for (int s0 = 0; s0 < sources; s0++)
+            {
+                ref float at = ref Unsafe.Add(ref input, (s0 * inputPlane) + p0);
+                for (int ky = 0; ky < 5; ky++)
+                {
+                    var w0 = TVec.Load(ref w, 0);
+                    var w1 = TVec.Load(ref w, row);
+                    var w2 = TVec.Load(ref w, 2 * row);
+                    var w3 = TVec.Load(ref w, 3 * row);
+                    var w4 = TVec.Load(ref w, 4 * row);
+                    TVec s;
+                    s = TVec.Broadcast(at);
+                    a0 = TVec.MultiplyAdd(w0, s, a0);
+                    s = TVec.Broadcast(Unsafe.Add(ref at, 1));
+                    a1 = TVec.MultiplyAdd(w0, s, a1); a0 = TVec.MultiplyAdd(w1, s, a0);
+                    s = TVec.Broadcast(Unsafe.Add(ref at, 2));
+                    a2 = TVec.MultiplyAdd(w0, s, a2); a1 = TVec.MultiplyAdd(w1, s, a1); a0 = TVec.MultiplyAdd(w2, s, a0);
+                    s = TVec.Broadcast(Unsafe.Add(ref at, 3));
+                    a3 = TVec.MultiplyAdd(w0, s, a3); a2 = TVec.MultiplyAdd(w1, s, a2); a1 = TVec.MultiplyAdd(w2, s, a1); a0 = TVec.MultiplyAdd(w3, s, a0);
+                    s = TVec.Broadcast(Unsafe.Add(ref at, 4));
+                    a4 = TVec.MultiplyAdd(w0, s, a4); a3 = TVec.MultiplyAdd(w1, s, a3); a2 = TVec.MultiplyAdd(w2, s, a2); a1 = TVec.MultiplyAdd(w3, s, a1); a0 = TVec.MultiplyAdd(w4, s, a0);
+                    s = TVec.Broadcast(Unsafe.Add(ref at, 5));
+                    a5 = TVec.MultiplyAdd(w0, s, a5); a4 = TVec.MultiplyAdd(w1, s, a4); a3 = TVec.MultiplyAdd(w2, s, a3); a2 = TVec.MultiplyAdd(w3, s, a2); a1 = TVec.MultiplyAdd(w4, s, a1);
+                    s = TVec.Broadcast(Unsafe.Add(ref at, 6));
+                    a6 = TVec.MultiplyAdd(w0, s, a6); a5 = TVec.MultiplyAdd(w1, s, a5); a4 = TVec.MultiplyAdd(w2, s, a4); a3 = TVec.MultiplyAdd(w3, s, a3); a2 = TVec.MultiplyAdd(w4, s, a2);
+                    s = TVec.Broadcast(Unsafe.Add(ref at, 7));
+                    a7 = TVec.MultiplyAdd(w0, s, a7); a6 = TVec.MultiplyAdd(w1, s, a6); a5 = TVec.MultiplyAdd(w2, s, a5); a4 = TVec.MultiplyAdd(w3, s, a4); a3 = TVec.MultiplyAdd(w4, s, a3);
+                    s = TVec.Broadcast(Unsafe.Add(ref at, 8));
+                    a8 = TVec.MultiplyAdd(w0, s, a8); a7 = TVec.MultiplyAdd(w1, s, a7); a6 = TVec.MultiplyAdd(w2, s, a6); a5 = TVec.MultiplyAdd(w3, s, a5); a4 = TVec.MultiplyAdd(w4, s, a4);
+                    s = TVec.Broadcast(Unsafe.Add(ref at, 9));
+                    a9 = TVec.MultiplyAdd(w0, s, a9); a8 = TVec.MultiplyAdd(w1, s, a8); a7 = TVec.MultiplyAdd(w2, s, a7); a6 = TVec.MultiplyAdd(w3, s, a6); a5 = TVec.MultiplyAdd(w4, s, a5);
+                    s = TVec.Broadcast(Unsafe.Add(ref at, 10));
+                    a9 = TVec.MultiplyAdd(w1, s, a9); a8 = TVec.MultiplyAdd(w2, s, a8); a7 = TVec.MultiplyAdd(w3, s, a7); a6 = TVec.MultiplyAdd(w4, s, a6);
+                    s = TVec.Broadcast(Unsafe.Add(ref at, 11));
+                    a9 = TVec.MultiplyAdd(w2, s, a9); a8 = TVec.MultiplyAdd(w3, s, a8); a7 = TVec.MultiplyAdd(w4, s, a7);
+                    s = TVec.Broadcast(Unsafe.Add(ref at, 12));
+                    a9 = TVec.MultiplyAdd(w3, s, a9); a8 = TVec.MultiplyAdd(w4, s, a8);
+                    s = TVec.Broadcast(Unsafe.Add(ref at, 13));
+                    a9 = TVec.MultiplyAdd(w4, s, a9);
+                    w = ref Unsafe.Add(ref w, 5 * row);
+                    at = ref Unsafe.Add(ref at, inputWidth);
+                }
+            }
+            TVec.Store(a0, ref block, lane); TVec.Store(a1, ref block, padded + lane);
+            TVec.Store(a2, ref block, (2 * padded) + lane); TVec.Store(a3, ref block, (3 * padded) + lane);
+            TVec.Store(a4, ref block, (4 * padded) + lane); TVec.Store(a5, ref block, (5 * padded) + lane);
+            TVec.Store(a6, ref block, (6 * padded) + lane); TVec.Store(a7, ref block, (7 * padded) + lane);
+            TVec.Store(a8, ref block, (8 * padded) + lane); TVec.Store(a9, ref block, (9 * padded) + lane);
+        }
+    }
+
     /// <summary>The block is (position, map); the output is (map, position), plus the bias.</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void Scatter(ReadOnlySpan<float> block, ReadOnlySpan<float> bias, Span<float> output, int at, int count, int padded, int outputPlane)
@@ -288,7 +360,7 @@ internal static class MapLaneConvolutionKernels
         ref float gradientRef = ref Simd.Ref(gradients);
         ref float resultRef = ref Simd.Ref(transposedGradient);
         int c = kernelSize - 1;
-        if (TVec.Count >= 16 && kernelSize == 5 && outputWidth == Positions)
+        if (TVec.Count >= 4 && kernelSize == 5 && outputWidth == Positions)
         {
             for (int s = 0; s < sources; s++)
             {
@@ -396,41 +468,49 @@ internal static class MapLaneConvolutionKernels
             ref float x = ref Unsafe.Add(ref input, row);
             for (int y = 0; y < outputHeight; y++)
             {
+                // Each input value is broadcast just before the first position that needs it and dies after the last, so at
+                // most five are live: with five accumulators and a gradient vector, 11 registers, which AVX2's 16 hold.
                 TVec i0 = TVec.Broadcast(x), i1 = TVec.Broadcast(Unsafe.Add(ref x, 1)), i2 = TVec.Broadcast(Unsafe.Add(ref x, 2));
-                TVec i3 = TVec.Broadcast(Unsafe.Add(ref x, 3)), i4 = TVec.Broadcast(Unsafe.Add(ref x, 4)), i5 = TVec.Broadcast(Unsafe.Add(ref x, 5));
-                TVec i6 = TVec.Broadcast(Unsafe.Add(ref x, 6)), i7 = TVec.Broadcast(Unsafe.Add(ref x, 7)), i8 = TVec.Broadcast(Unsafe.Add(ref x, 8));
-                TVec i9 = TVec.Broadcast(Unsafe.Add(ref x, 9)), i10 = TVec.Broadcast(Unsafe.Add(ref x, 10)), i11 = TVec.Broadcast(Unsafe.Add(ref x, 11));
-                TVec i12 = TVec.Broadcast(Unsafe.Add(ref x, 12)), i13 = TVec.Broadcast(Unsafe.Add(ref x, 13));
-                var g0 = TVec.Load(ref g, 0);
-                a0 = TVec.MultiplyAdd(g0, i0, a0); a1 = TVec.MultiplyAdd(g0, i1, a1); a2 = TVec.MultiplyAdd(g0, i2, a2);
-                a3 = TVec.MultiplyAdd(g0, i3, a3); a4 = TVec.MultiplyAdd(g0, i4, a4);
-                var g1 = TVec.Load(ref g, p);
-                a0 = TVec.MultiplyAdd(g1, i1, a0); a1 = TVec.MultiplyAdd(g1, i2, a1); a2 = TVec.MultiplyAdd(g1, i3, a2);
-                a3 = TVec.MultiplyAdd(g1, i4, a3); a4 = TVec.MultiplyAdd(g1, i5, a4);
-                var g2 = TVec.Load(ref g, 2 * p);
-                a0 = TVec.MultiplyAdd(g2, i2, a0); a1 = TVec.MultiplyAdd(g2, i3, a1); a2 = TVec.MultiplyAdd(g2, i4, a2);
-                a3 = TVec.MultiplyAdd(g2, i5, a3); a4 = TVec.MultiplyAdd(g2, i6, a4);
-                var g3 = TVec.Load(ref g, 3 * p);
-                a0 = TVec.MultiplyAdd(g3, i3, a0); a1 = TVec.MultiplyAdd(g3, i4, a1); a2 = TVec.MultiplyAdd(g3, i5, a2);
-                a3 = TVec.MultiplyAdd(g3, i6, a3); a4 = TVec.MultiplyAdd(g3, i7, a4);
-                var g4 = TVec.Load(ref g, 4 * p);
-                a0 = TVec.MultiplyAdd(g4, i4, a0); a1 = TVec.MultiplyAdd(g4, i5, a1); a2 = TVec.MultiplyAdd(g4, i6, a2);
-                a3 = TVec.MultiplyAdd(g4, i7, a3); a4 = TVec.MultiplyAdd(g4, i8, a4);
-                var g5 = TVec.Load(ref g, 5 * p);
-                a0 = TVec.MultiplyAdd(g5, i5, a0); a1 = TVec.MultiplyAdd(g5, i6, a1); a2 = TVec.MultiplyAdd(g5, i7, a2);
-                a3 = TVec.MultiplyAdd(g5, i8, a3); a4 = TVec.MultiplyAdd(g5, i9, a4);
-                var g6 = TVec.Load(ref g, 6 * p);
-                a0 = TVec.MultiplyAdd(g6, i6, a0); a1 = TVec.MultiplyAdd(g6, i7, a1); a2 = TVec.MultiplyAdd(g6, i8, a2);
-                a3 = TVec.MultiplyAdd(g6, i9, a3); a4 = TVec.MultiplyAdd(g6, i10, a4);
-                var g7 = TVec.Load(ref g, 7 * p);
-                a0 = TVec.MultiplyAdd(g7, i7, a0); a1 = TVec.MultiplyAdd(g7, i8, a1); a2 = TVec.MultiplyAdd(g7, i9, a2);
-                a3 = TVec.MultiplyAdd(g7, i10, a3); a4 = TVec.MultiplyAdd(g7, i11, a4);
-                var g8 = TVec.Load(ref g, 8 * p);
-                a0 = TVec.MultiplyAdd(g8, i8, a0); a1 = TVec.MultiplyAdd(g8, i9, a1); a2 = TVec.MultiplyAdd(g8, i10, a2);
-                a3 = TVec.MultiplyAdd(g8, i11, a3); a4 = TVec.MultiplyAdd(g8, i12, a4);
-                var g9 = TVec.Load(ref g, 9 * p);
-                a0 = TVec.MultiplyAdd(g9, i9, a0); a1 = TVec.MultiplyAdd(g9, i10, a1); a2 = TVec.MultiplyAdd(g9, i11, a2);
-                a3 = TVec.MultiplyAdd(g9, i12, a3); a4 = TVec.MultiplyAdd(g9, i13, a4);
+                TVec i3 = TVec.Broadcast(Unsafe.Add(ref x, 3)), i4 = TVec.Broadcast(Unsafe.Add(ref x, 4));
+                var gv = TVec.Load(ref g, 0);
+                a0 = TVec.MultiplyAdd(gv, i0, a0); a1 = TVec.MultiplyAdd(gv, i1, a1); a2 = TVec.MultiplyAdd(gv, i2, a2);
+                a3 = TVec.MultiplyAdd(gv, i3, a3); a4 = TVec.MultiplyAdd(gv, i4, a4);
+                i0 = TVec.Broadcast(Unsafe.Add(ref x, 5));
+                gv = TVec.Load(ref g, p);
+                a0 = TVec.MultiplyAdd(gv, i1, a0); a1 = TVec.MultiplyAdd(gv, i2, a1); a2 = TVec.MultiplyAdd(gv, i3, a2);
+                a3 = TVec.MultiplyAdd(gv, i4, a3); a4 = TVec.MultiplyAdd(gv, i0, a4);
+                i1 = TVec.Broadcast(Unsafe.Add(ref x, 6));
+                gv = TVec.Load(ref g, 2 * p);
+                a0 = TVec.MultiplyAdd(gv, i2, a0); a1 = TVec.MultiplyAdd(gv, i3, a1); a2 = TVec.MultiplyAdd(gv, i4, a2);
+                a3 = TVec.MultiplyAdd(gv, i0, a3); a4 = TVec.MultiplyAdd(gv, i1, a4);
+                i2 = TVec.Broadcast(Unsafe.Add(ref x, 7));
+                gv = TVec.Load(ref g, 3 * p);
+                a0 = TVec.MultiplyAdd(gv, i3, a0); a1 = TVec.MultiplyAdd(gv, i4, a1); a2 = TVec.MultiplyAdd(gv, i0, a2);
+                a3 = TVec.MultiplyAdd(gv, i1, a3); a4 = TVec.MultiplyAdd(gv, i2, a4);
+                i3 = TVec.Broadcast(Unsafe.Add(ref x, 8));
+                gv = TVec.Load(ref g, 4 * p);
+                a0 = TVec.MultiplyAdd(gv, i4, a0); a1 = TVec.MultiplyAdd(gv, i0, a1); a2 = TVec.MultiplyAdd(gv, i1, a2);
+                a3 = TVec.MultiplyAdd(gv, i2, a3); a4 = TVec.MultiplyAdd(gv, i3, a4);
+                i4 = TVec.Broadcast(Unsafe.Add(ref x, 9));
+                gv = TVec.Load(ref g, 5 * p);
+                a0 = TVec.MultiplyAdd(gv, i0, a0); a1 = TVec.MultiplyAdd(gv, i1, a1); a2 = TVec.MultiplyAdd(gv, i2, a2);
+                a3 = TVec.MultiplyAdd(gv, i3, a3); a4 = TVec.MultiplyAdd(gv, i4, a4);
+                i0 = TVec.Broadcast(Unsafe.Add(ref x, 10));
+                gv = TVec.Load(ref g, 6 * p);
+                a0 = TVec.MultiplyAdd(gv, i1, a0); a1 = TVec.MultiplyAdd(gv, i2, a1); a2 = TVec.MultiplyAdd(gv, i3, a2);
+                a3 = TVec.MultiplyAdd(gv, i4, a3); a4 = TVec.MultiplyAdd(gv, i0, a4);
+                i1 = TVec.Broadcast(Unsafe.Add(ref x, 11));
+                gv = TVec.Load(ref g, 7 * p);
+                a0 = TVec.MultiplyAdd(gv, i2, a0); a1 = TVec.MultiplyAdd(gv, i3, a1); a2 = TVec.MultiplyAdd(gv, i4, a2);
+                a3 = TVec.MultiplyAdd(gv, i0, a3); a4 = TVec.MultiplyAdd(gv, i1, a4);
+                i2 = TVec.Broadcast(Unsafe.Add(ref x, 12));
+                gv = TVec.Load(ref g, 8 * p);
+                a0 = TVec.MultiplyAdd(gv, i3, a0); a1 = TVec.MultiplyAdd(gv, i4, a1); a2 = TVec.MultiplyAdd(gv, i0, a2);
+                a3 = TVec.MultiplyAdd(gv, i1, a3); a4 = TVec.MultiplyAdd(gv, i2, a4);
+                i3 = TVec.Broadcast(Unsafe.Add(ref x, 13));
+                gv = TVec.Load(ref g, 9 * p);
+                a0 = TVec.MultiplyAdd(gv, i4, a0); a1 = TVec.MultiplyAdd(gv, i0, a1); a2 = TVec.MultiplyAdd(gv, i1, a2);
+                a3 = TVec.MultiplyAdd(gv, i2, a3); a4 = TVec.MultiplyAdd(gv, i3, a4);
                 g = ref Unsafe.Add(ref g, 10 * p);
                 x = ref Unsafe.Add(ref x, inputWidth);
             }
