@@ -31,6 +31,9 @@ internal static class DenseKernels
     /// <summary>Outputs per forward block when fewer than three images remain: six chains hide the multiply-add latency.</summary>
     private const int RowOutputs = 6;
 
+    /// <summary>Vectors of columns per step of <see cref="InputGradientRow"/>: six accumulators, six loads and a broadcast.</summary>
+    private const int RowVectors = 6;
+
     /// <summary>Images from which a weight-gradient block is worth a call of its own (<see cref="WeightGradientBlockAlone"/>).</summary>
     private const int DeepBatch = 8;
 
@@ -553,6 +556,12 @@ internal static class DenseKernels
             }
         }
 
+        if (batch - b == 1)
+        {
+            InputGradientRow<TVec>(ref wRef, ref gRef, ref dxRef, b, inputs, outputs);
+            return;
+        }
+
         for (; b < batch; b += BlockRows)
         {
             // Overwriting, so the overlapping last vector may simply recompute the lanes it shares.
@@ -592,6 +601,51 @@ internal static class DenseKernels
             Store(ref dx, ((nint)(b + 1) * inputs) + column, c10, c11, c12);
         if (rows > 2)
             Store(ref dx, ((nint)(b + 2) * inputs) + column, c20, c21, c22);
+    }
+
+    /// <summary>
+    /// dX[b, ·] = Σ_n dY[b, n]·W[n, ·] for a lone image (batch 1, or one left over): six vectors of columns per gradient
+    /// broadcast, where a block of three images would compute the same row three times. Each column sums n in ascending
+    /// order from zero, as <see cref="InputGradientBlock"/> does, so the bits are the same. C5's at batch 1 on AVX2 (Zen 3):
+    /// 6.6–7.2 → 3.7–4.0 µs (1.8×), F6's 1.3 → 1.0–1.1 µs, measured in one process.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void InputGradientRow<TVec>(ref float w, ref float g, ref float dx, int b, int inputs, int outputs)
+        where TVec : struct, ISimdVector<TVec>
+    {
+        ref float gRow = ref Unsafe.Add(ref g, (nint)b * outputs);
+        ref float dxRow = ref Unsafe.Add(ref dx, (nint)b * inputs);
+        int whole = inputs / TVec.Count, v = 0;
+        for (; v + RowVectors <= whole; v += RowVectors)
+        {
+            ref float wColumn = ref Unsafe.Add(ref w, v * TVec.Count);
+            TVec c0 = TVec.Zero, c1 = TVec.Zero, c2 = TVec.Zero, c3 = TVec.Zero, c4 = TVec.Zero, c5 = TVec.Zero;
+            for (nint n = 0; n < outputs; n++)
+            {
+                var a = TVec.Broadcast(Unsafe.Add(ref gRow, n));
+                ref float wRow = ref Unsafe.Add(ref wColumn, n * inputs);
+                c0 = TVec.MultiplyAdd(a, TVec.Load(ref wRow, 0), c0);
+                c1 = TVec.MultiplyAdd(a, TVec.Load(ref wRow, TVec.Count), c1);
+                c2 = TVec.MultiplyAdd(a, TVec.Load(ref wRow, 2 * TVec.Count), c2);
+                c3 = TVec.MultiplyAdd(a, TVec.Load(ref wRow, 3 * TVec.Count), c3);
+                c4 = TVec.MultiplyAdd(a, TVec.Load(ref wRow, 4 * TVec.Count), c4);
+                c5 = TVec.MultiplyAdd(a, TVec.Load(ref wRow, 5 * TVec.Count), c5);
+            }
+            nint at = v * TVec.Count;
+            Store(ref dxRow, at, c0, c1, c2);
+            Store(ref dxRow, at + (3 * TVec.Count), c3, c4, c5);
+        }
+        for (; v <= whole; v++)
+        {
+            // The remaining vectors one at a time; the overlapping last one recomputes the lanes it shares (overwriting).
+            if (v == whole && whole * TVec.Count == inputs)
+                break;
+            nint at = v < whole ? v * TVec.Count : inputs - TVec.Count;
+            TVec c = TVec.Zero;
+            for (nint n = 0; n < outputs; n++)
+                c = TVec.MultiplyAdd(TVec.Broadcast(Unsafe.Add(ref gRow, n)), TVec.Load(ref w, (n * inputs) + at), c);
+            TVec.Store(c, ref dxRow, at);
+        }
     }
 
     /// <summary>One vector of columns of <see cref="InputGradientBlock"/>.</summary>

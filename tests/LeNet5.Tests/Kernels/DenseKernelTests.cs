@@ -28,6 +28,8 @@ public class DenseKernelTests
         shapes.AddRange([(1, 400, 120), (7, 400, 120), (64, 400, 120), (5, 120, 84), (64, 120, 84), (1, 84, 10), (9, 84, 10), (64, 84, 10)]);
         // AVX-512's 6×4 blocks with every kind of remainder: rows past a multiple of six, vectors past a multiple of four, a tail.
         shapes.AddRange([(6, 64, 6), (6, 77, 6), (13, 100, 17), (20, 150, 25), (12, 65, 13)]);
+        // A lone image's input gradient, six vectors at a time: whole steps, single vectors after them, an overlapping tail.
+        shapes.AddRange([(1, 150, 25), (1, 197, 9), (4, 61, 9), (10, 385, 7)]);
         TestUtil.WithWidth(bits, () =>
         {
             foreach (var (batch, inputs, outputs) in shapes)
