@@ -251,31 +251,43 @@ internal static class DenseKernels
 
     /// <summary>
     /// Image b × outputs n..n+count−1, each summed exactly as <see cref="ForwardBlock"/> sums it (one accumulator,
-    /// vectors in order, the same masked tail), so the result does not depend on which kernel ran.
+    /// vectors in order, the same masked tail), so the result does not depend on which kernel ran. A method of its own
+    /// for the same reason as <see cref="ForwardBlock"/>: inlined, its six accumulators and six row offsets lived on the
+    /// stack (AVX2, Zen 3).
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void ForwardRow<TVec>(ref float x, ref float w, ReadOnlySpan<float> bias, Span<float> y, int b, int n, int count,
         int inputs, int outputs, int whole, int firstKept)
         where TVec : struct, ISimdVector<TVec>
     {
-        nint x0 = (nint)b * inputs;
-        nint w0 = (nint)n * inputs, w1 = (nint)(n + Math.Min(1, count - 1)) * inputs, w2 = (nint)(n + Math.Min(2, count - 1)) * inputs;
-        nint w3 = (nint)(n + Math.Min(3, count - 1)) * inputs, w4 = (nint)(n + Math.Min(4, count - 1)) * inputs, w5 = (nint)(n + Math.Min(5, count - 1)) * inputs;
+        ref float x0 = ref Unsafe.Add(ref x, (nint)b * inputs);
+        ref float w0 = ref Unsafe.Add(ref w, (nint)n * inputs);
+        ref float w1 = ref Unsafe.Add(ref w, (nint)(n + Math.Min(1, count - 1)) * inputs);
+        ref float w2 = ref Unsafe.Add(ref w, (nint)(n + Math.Min(2, count - 1)) * inputs);
+        ref float w3 = ref Unsafe.Add(ref w, (nint)(n + Math.Min(3, count - 1)) * inputs);
+        ref float w4 = ref Unsafe.Add(ref w, (nint)(n + Math.Min(4, count - 1)) * inputs);
+        ref float w5 = ref Unsafe.Add(ref w, (nint)(n + Math.Min(5, count - 1)) * inputs);
         TVec c0 = TVec.Zero, c1 = TVec.Zero, c2 = TVec.Zero, c3 = TVec.Zero, c4 = TVec.Zero, c5 = TVec.Zero;
-        for (int v = 0; v <= whole; v++)
+        for (nint k = 0; k < (nint)whole * TVec.Count; k += TVec.Count)
         {
-            nint k = v < whole ? v * TVec.Count : inputs - TVec.Count;
-            if (v == whole && firstKept == TVec.Count)
-                break;
-            var xv = TVec.Load(ref x, x0 + k);
-            if (v == whole)
-                xv = TVec.ClearLanesBelow(xv, firstKept);
-            c0 = TVec.MultiplyAdd(xv, TVec.Load(ref w, w0 + k), c0);
-            c1 = TVec.MultiplyAdd(xv, TVec.Load(ref w, w1 + k), c1);
-            c2 = TVec.MultiplyAdd(xv, TVec.Load(ref w, w2 + k), c2);
-            c3 = TVec.MultiplyAdd(xv, TVec.Load(ref w, w3 + k), c3);
-            c4 = TVec.MultiplyAdd(xv, TVec.Load(ref w, w4 + k), c4);
-            c5 = TVec.MultiplyAdd(xv, TVec.Load(ref w, w5 + k), c5);
+            var xv = TVec.Load(ref x0, k);
+            c0 = TVec.MultiplyAdd(xv, TVec.Load(ref w0, k), c0);
+            c1 = TVec.MultiplyAdd(xv, TVec.Load(ref w1, k), c1);
+            c2 = TVec.MultiplyAdd(xv, TVec.Load(ref w2, k), c2);
+            c3 = TVec.MultiplyAdd(xv, TVec.Load(ref w3, k), c3);
+            c4 = TVec.MultiplyAdd(xv, TVec.Load(ref w4, k), c4);
+            c5 = TVec.MultiplyAdd(xv, TVec.Load(ref w5, k), c5);
+        }
+        if (firstKept < TVec.Count)
+        {
+            nint k = inputs - TVec.Count;
+            var xv = TVec.ClearLanesBelow(TVec.Load(ref x0, k), firstKept);
+            c0 = TVec.MultiplyAdd(xv, TVec.Load(ref w0, k), c0);
+            c1 = TVec.MultiplyAdd(xv, TVec.Load(ref w1, k), c1);
+            c2 = TVec.MultiplyAdd(xv, TVec.Load(ref w2, k), c2);
+            c3 = TVec.MultiplyAdd(xv, TVec.Load(ref w3, k), c3);
+            c4 = TVec.MultiplyAdd(xv, TVec.Load(ref w4, k), c4);
+            c5 = TVec.MultiplyAdd(xv, TVec.Load(ref w5, k), c5);
         }
         Span<float> row = y.Slice(b * outputs, outputs);
         row[n] = bias[n] + TVec.Sum(c0);
