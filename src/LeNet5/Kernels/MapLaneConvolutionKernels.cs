@@ -238,8 +238,8 @@ internal static class MapLaneConvolutionKernels
     /// five weight vectors are loaded once, and each of the fourteen input values the row reads for the ten positions is
     /// broadcast once and feeds every position that needs it (10 accumulators, 5 weights and 1 broadcast), so that a kernel row
     /// is 14 broadcasts and 5 weight loads for 50 multiply-adds instead of 50 and 5. Each position still adds its taps in
-    /// ascending order, as <see cref="Block"/> does, so the result is the same, bit for bit. 1.3–1.7× faster than
-    /// <see cref="Block"/> at 256 and at 128 bits on a 2-core AVX2 machine (Zen 3), measured in one process.
+    /// ascending order, as <see cref="Block"/> does, so the result is the same, bit for bit. Against <see cref="Block"/> on
+    /// a 2-core AVX2 machine (Zen 3), in one process: 1.2–1.6× faster at 256 bits, 1.5–1.7× at 128.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void BlockOfFiveByInput<TVec>(ref float input, ref float weights, ref float block, nint p0, int sources, int inputPlane, int inputWidth, int padded)
