@@ -647,17 +647,11 @@ internal static class DenseKernels
             Store(ref dxRow, at, c0, c1, c2);
             Store(ref dxRow, at + (3 * TVec.Count), c3, c4, c5);
         }
-        for (; v <= whole; v++)
-        {
-            // The remaining vectors one at a time; the overlapping last one recomputes the lanes it shares (overwriting).
-            if (v == whole && whole * TVec.Count == inputs)
-                break;
-            nint at = v < whole ? v * TVec.Count : inputs - TVec.Count;
-            TVec c = TVec.Zero;
-            for (nint n = 0; n < outputs; n++)
-                c = TVec.MultiplyAdd(TVec.Broadcast(Unsafe.Add(ref gRow, n)), TVec.Load(ref w, (n * inputs) + at), c);
-            TVec.Store(c, ref dxRow, at);
-        }
+        // The remaining vectors (at most five) one at a time; the overlapping last one recomputes the lanes it shares (overwriting).
+        for (; v < whole; v++)
+            InputGradientVector<TVec>(ref w, ref g, ref dx, b, 1, v * TVec.Count, inputs, outputs);
+        if (whole * TVec.Count < inputs)
+            InputGradientVector<TVec>(ref w, ref g, ref dx, b, 1, inputs - TVec.Count, inputs, outputs);
     }
 
     /// <summary>One vector of columns of <see cref="InputGradientBlock"/>.</summary>
