@@ -119,6 +119,19 @@ internal sealed class ConvolutionLayer : Layer
         Span<float> inputGradient, Span<float> parameterGradient, int batch, Span<float> scratch)
         => Backward(parameters, input, output, outputGradient, inputGradient, parameterGradient, batch, scratch, overwrite: true);
 
+    /// <summary>C5 (computed as a dense layer) fuses its step as <see cref="FullyConnectedLayer"/> does; the maps of C1 and C3 do not.</summary>
+    public override bool BackwardAndDiagonalStep(Span<float> parameters, ReadOnlySpan<float> input, ReadOnlySpan<float> output, Span<float> outputGradient,
+        Span<float> inputGradient, ReadOnlySpan<float> rates, float learningRate)
+    {
+        if (!ComputedAsDense)
+            return false;
+        int inSize = InputShape.Size, outSize = OutputShape.Size;
+        ActivationDispatch.Backward(Activation!.Value, output[..outSize], outputGradient[..outSize]);
+        DenseKernels.DiagonalStepWithInputGradient(parameters[..ParameterCount], input[..inSize], outputGradient[..outSize], inputGradient.IsEmpty ? default : inputGradient[..inSize],
+            rates[..ParameterCount], learningRate);
+        return true;
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Backward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, ReadOnlySpan<float> output, Span<float> outputGradient,
         Span<float> inputGradient, Span<float> parameterGradient, int batch, Span<float> scratch, bool overwrite)

@@ -47,6 +47,17 @@ internal sealed class FullyConnectedLayer : Layer
         Span<float> inputGradient, Span<float> parameterGradient, int batch, Span<float> scratch)
         => Backward(parameters, input, output, outputGradient, inputGradient, parameterGradient, batch, overwrite: true);
 
+    /// <summary>The weights' step fused into the input gradient (<see cref="DenseKernels.InputGradientAndDiagonalStep"/>); the bias's gradient is dY.</summary>
+    public override bool BackwardAndDiagonalStep(Span<float> parameters, ReadOnlySpan<float> input, ReadOnlySpan<float> output, Span<float> outputGradient,
+        Span<float> inputGradient, ReadOnlySpan<float> rates, float learningRate)
+    {
+        if (Activation is { } activation)
+            ActivationDispatch.Backward(activation, output[..Outputs], outputGradient[..Outputs]);
+        DenseKernels.DiagonalStepWithInputGradient(parameters[..ParameterCount], input[..Inputs], outputGradient[..Outputs], inputGradient.IsEmpty ? default : inputGradient[..Inputs],
+            rates[..ParameterCount], learningRate);
+        return true;
+    }
+
     private void Backward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, ReadOnlySpan<float> output, Span<float> outputGradient,
         Span<float> inputGradient, Span<float> parameterGradient, int batch, bool overwrite)
     {

@@ -68,6 +68,15 @@ internal abstract class Layer
         Backward(parameters, input, output, outputGradient, inputGradient, parameterGradient, batch, scratch);
     }
 
+    /// <summary>
+    /// For one image: <see cref="BackwardInto"/> with the stochastic diagonal Levenberg-Marquardt step of this layer's
+    /// parameters fused in, p ← p − η·g·r (<see cref="Kernels.OptimizerKernels.DiagonalStep"/>), the input gradient computed
+    /// from the parameters as they were; the parameter gradient is not stored. The same bits as the two passes. Returns
+    /// false, doing nothing, where the layer has no fused step (the caller then runs <see cref="BackwardInto"/> and steps).
+    /// </summary>
+    public virtual bool BackwardAndDiagonalStep(Span<float> parameters, ReadOnlySpan<float> input, ReadOnlySpan<float> output, Span<float> outputGradient,
+        Span<float> inputGradient, ReadOnlySpan<float> rates, float learningRate) => false;
+
     /// <summary>Floats of scratch one call to <see cref="BackwardCurvature"/> needs for <paramref name="batch"/> images.</summary>
     public virtual int CurvatureScratchSize(int batch) => ParameterCount + (batch * InputShape.Size) + ScratchSize;
 

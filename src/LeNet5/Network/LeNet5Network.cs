@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using LeNet5.Data;
+using LeNet5.Kernels;
 using LeNet5.Layers;
 using LeNet5.Model;
 
@@ -161,6 +162,50 @@ public sealed partial class LeNet5Network
                 inputGradient, workspace.LayerParameterGradients(l), batch, workspace.Scratch);
         }
         return (float)loss;
+    }
+
+    /// <summary>
+    /// One image's <see cref="ComputeGradients(NetworkWorkspace, ReadOnlySpan{float}, ReadOnlySpan{int}, bool)"/> and stochastic diagonal Levenberg-Marquardt step, p ← p − η·g·r with
+    /// <paramref name="rates"/> r = 1/(µ + h_kk) per parameter: the dense layers (C5, F6, the Modern output) step their
+    /// parameters in their backward pass (<see cref="Layer.BackwardAndDiagonalStep"/>), so that their gradients, 58,000 of
+    /// the Classic network's 60,000, are never stored and re-read; the others store theirs and step after the pass. The
+    /// same bits as the two passes. Returns the loss; where it is not finite nothing is changed.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal float ComputeGradientsAndDiagonalStep(NetworkWorkspace workspace, ReadOnlySpan<float> input, int label, ReadOnlySpan<float> rates, float learningRate)
+    {
+        ArgumentOutOfRangeException.ThrowIfNotEqual(input.Length, InputSize, nameof(input));
+        ArgumentOutOfRangeException.ThrowIfNotEqual(rates.Length, ParameterCount, nameof(rates));
+        CheckBatch(workspace, input);
+        CheckLabels(new ReadOnlySpan<int>(in label), 1);
+        ReadOnlySpan<float> outputs = Forward(workspace, input);
+        int last = _layers.Length - 1;
+        float loss = _loss.Loss(outputs[..Classes], label, workspace.Gradient(last, 1)[..Classes]);
+        if (!float.IsFinite(loss))
+            return loss;
+        Span<bool> stepped = stackalloc bool[_layers.Length];
+        for (int l = last; l >= 0; l--)
+        {
+            Span<float> inputGradient = l > 0 ? workspace.Gradient(l - 1, 1) : default;
+            ReadOnlySpan<float> layerInput = l == 0 ? input : workspace.Activation(l - 1, 1);
+            ReadOnlySpan<float> layerRates = rates.Slice(_parameterOffsets[l], _layers[l].ParameterCount);
+            stepped[l] = _layers[l].BackwardAndDiagonalStep(LayerParameters(l), layerInput, workspace.Activation(l, 1), workspace.Gradient(l, 1), inputGradient,
+                layerRates, learningRate);
+            if (!stepped[l])
+            {
+                _layers[l].BackwardInto(LayerParameters(l), layerInput, workspace.Activation(l, 1), workspace.Gradient(l, 1), inputGradient,
+                    workspace.LayerParameterGradients(l), 1, workspace.Scratch);
+            }
+        }
+        for (int l = 0; l <= last; l++)
+        {
+            if (!stepped[l] && _layers[l].ParameterCount > 0)
+            {
+                OptimizerKernels.DiagonalStep(LayerParameters(l), workspace.LayerParameterGradients(l),
+                    rates.Slice(_parameterOffsets[l], _layers[l].ParameterCount), learningRate);
+            }
+        }
+        return loss;
     }
 
     /// <summary>

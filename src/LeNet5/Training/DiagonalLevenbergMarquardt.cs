@@ -96,6 +96,9 @@ public sealed class DiagonalLevenbergMarquardt : Optimizer
         TensorPrimitives.Reciprocal(_rates, _rates);
     }
 
+    /// <summary>r = 1/(µ + h_kk) per parameter, as the last <see cref="EstimateCurvature"/> left them: the step is p ← p − η·g·r.</summary>
+    internal ReadOnlySpan<float> Rates => _rates;
+
     /// <inheritdoc/>
     public override void Step(Span<float> parameters, ReadOnlySpan<float> gradients, float learningRate)
         => OptimizerKernels.DiagonalStep(parameters, gradients, _rates, learningRate);

@@ -142,6 +142,9 @@ public sealed class Trainer : IDisposable
             _currentStart = start;
             _currentSize = size;
             _currentWorkers = workers;
+            // One pattern at a time with SDLM (the paper's recipe), the dense layers step in their backward pass.
+            _fusedStep = size == 1 && Optimizer is DiagonalLevenbergMarquardt;
+            _currentRate = rate;
             _workers.Run(_computeGradients ??= ComputeGradientsOf);
 
             // Sum the workers' gradients in worker order, then take the mean: same seed and threads, same bits.
@@ -156,7 +159,8 @@ public sealed class Trainer : IDisposable
                 throw new TrainingDivergedException(epoch + 1, batch + 1, $"the loss is {loss}");
             if (size > 1)
                 TensorPrimitives.Multiply(gradients, 1f / size, gradients);
-            Optimizer.Step(parameters, gradients, rate);
+            if (!_fusedStep)
+                Optimizer.Step(parameters, gradients, rate);
             totalLoss += loss;
 
             if (progress is not null && (clock.Elapsed - lastReport > s_progressInterval || batch == batches - 1))
@@ -179,6 +183,8 @@ public sealed class Trainer : IDisposable
     private int _currentStart;
     private int _currentSize;
     private int _currentWorkers;
+    private float _currentRate;
+    private bool _fusedStep;
     private Action<int>? _computeGradients;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -216,7 +222,9 @@ public sealed class Trainer : IDisposable
                 _distorted[worker].CopyTo(image);
             }
         }
-        _losses[worker] = _network.ComputeGradients(_workspaces[worker], inputs, labels);
+        _losses[worker] = _fusedStep
+            ? _network.ComputeGradientsAndDiagonalStep(_workspaces[worker], inputs, labels[0], ((DiagonalLevenbergMarquardt)Optimizer).Rates, _currentRate)
+            : _network.ComputeGradients(_workspaces[worker], inputs, labels);
     }
 
     internal void RestoreProgress(int completedEpochs) => CompletedEpochs = completedEpochs;

@@ -127,4 +127,51 @@ public class DenseKernelTests
         Assert.True(zeroBias.AsSpan().SequenceEqual(writtenBias), $"written bias gradient {what}");
         Assert.All(written.AsSpan(dwStart.Length).ToArray(), v => Assert.Equal(Guard, v));
     }
+
+    /// <summary>
+    /// The batch-1 backward pass with the SDLM step fused in gives, bit for bit, the input gradient of
+    /// <see cref="DenseKernels.InputGradient"/> from the old weights and the weights of <see cref="DenseKernels.WriteGradients"/>
+    /// followed by <see cref="OptimizerKernels.DiagonalStep"/>, for inputs with and without an overlapping tail vector and
+    /// output counts that leave a short block, and it writes nothing past the layer's parameters or input gradient.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Bits))]
+    public void FusedDiagonalStep_GivesTheBitsOfTheTwoPasses(int bits)
+    {
+        const float Guard = 12345f;
+        var random = new Random(bits + 31);
+        var shapes = new List<(int Inputs, int Outputs)> { (400, 120), (120, 84), (84, 10), (1, 1), (17, 3), (50, 7), (33, 5), (64, 9), (97, 2) };
+        for (int inputs = 1; inputs <= 40; inputs += 3)
+            shapes.Add((inputs, 1 + (inputs % 6)));
+        TestUtil.WithWidth(bits, () =>
+        {
+            foreach (var (inputs, outputs) in shapes)
+            {
+                string what = $"K={inputs} N={outputs} @{bits}";
+                float[] x = TestUtil.RandomFloats(random, inputs), dy = TestUtil.RandomFloats(random, outputs);
+                float[] parameters = TestUtil.RandomFloats(random, (inputs * outputs) + outputs);
+                float[] rates = TestUtil.RandomFloats(random, parameters.Length, 40).Select(Math.Abs).ToArray();
+                const float Eta = 0.01f;
+
+                // The two passes: the gradient stored, the input gradient from the old weights, then the step.
+                float[] expected = parameters.ToArray(), gradient = new float[parameters.Length], expectedDx = new float[inputs];
+                DenseKernels.WriteGradients(x, dy, gradient.AsSpan(0, inputs * outputs), gradient.AsSpan(inputs * outputs), 1);
+                DenseKernels.InputGradient(expected.AsSpan(0, inputs * outputs), dy, expectedDx, 1, inputs);
+                OptimizerKernels.DiagonalStep(expected, gradient, rates, Eta);
+
+                float[] actual = [.. parameters, .. Enumerable.Repeat(Guard, 20)];
+                float[] actualDx = [.. Enumerable.Repeat(float.NaN, inputs), .. Enumerable.Repeat(Guard, 20)];
+                DenseKernels.DiagonalStepWithInputGradient(actual.AsSpan(0, parameters.Length), x, dy, actualDx.AsSpan(0, inputs), rates, Eta);
+                Assert.True(expected.AsSpan().SequenceEqual(actual.AsSpan(0, parameters.Length)), $"stepped parameters {what}");
+                Assert.True(expectedDx.AsSpan().SequenceEqual(actualDx.AsSpan(0, inputs)), $"input gradient {what}");
+                Assert.All(actual.AsSpan(parameters.Length).ToArray(), v => Assert.Equal(Guard, v));
+                Assert.All(actualDx.AsSpan(inputs).ToArray(), v => Assert.Equal(Guard, v));
+
+                // Without an input gradient (a first layer) the step is the same.
+                float[] alone = parameters.ToArray();
+                DenseKernels.DiagonalStepWithInputGradient(alone, x, dy, default, rates, Eta);
+                Assert.True(expected.AsSpan().SequenceEqual(alone), $"stepped parameters without dX {what}");
+            }
+        });
+    }
 }
