@@ -168,7 +168,7 @@ public sealed partial class LeNet5Network
     /// One image's <see cref="ComputeGradients(NetworkWorkspace, ReadOnlySpan{float}, ReadOnlySpan{int}, bool)"/> and stochastic diagonal Levenberg-Marquardt step, p ← p − η·g·r with
     /// <paramref name="rates"/> r = 1/(µ + h_kk) per parameter: the dense layers (C5, F6, the Modern output) step their
     /// parameters in their backward pass (<see cref="Layer.BackwardAndDiagonalStep"/>), so that their gradients, 58,000 of
-    /// the Classic network's 60,000, are never stored and re-read; the others store theirs and step after the pass. The
+    /// the Classic network's 60,000, are never stored and re-read; the others store theirs and step once their backward pass is done. The
     /// same bits as the two passes. Returns the loss; where it is not finite nothing is changed.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -183,27 +183,21 @@ public sealed partial class LeNet5Network
         float loss = _loss.Loss(outputs[..Classes], label, workspace.Gradient(last, 1)[..Classes]);
         if (!float.IsFinite(loss))
             return loss;
-        Span<bool> stepped = stackalloc bool[_layers.Length];
         for (int l = last; l >= 0; l--)
         {
             Span<float> inputGradient = l > 0 ? workspace.Gradient(l - 1, 1) : default;
             ReadOnlySpan<float> layerInput = l == 0 ? input : workspace.Activation(l - 1, 1);
             ReadOnlySpan<float> layerRates = rates.Slice(_parameterOffsets[l], _layers[l].ParameterCount);
-            stepped[l] = _layers[l].BackwardAndDiagonalStep(LayerParameters(l), layerInput, workspace.Activation(l, 1), workspace.Gradient(l, 1), inputGradient,
-                layerRates, learningRate);
-            if (!stepped[l])
+            if (_layers[l].BackwardAndDiagonalStep(LayerParameters(l), layerInput, workspace.Activation(l, 1), workspace.Gradient(l, 1), inputGradient,
+                layerRates, learningRate))
             {
-                _layers[l].BackwardInto(LayerParameters(l), layerInput, workspace.Activation(l, 1), workspace.Gradient(l, 1), inputGradient,
-                    workspace.LayerParameterGradients(l), 1, workspace.Scratch);
+                continue;
             }
-        }
-        for (int l = 0; l <= last; l++)
-        {
-            if (!stepped[l] && _layers[l].ParameterCount > 0)
-            {
-                OptimizerKernels.DiagonalStep(LayerParameters(l), workspace.LayerParameterGradients(l),
-                    rates.Slice(_parameterOffsets[l], _layers[l].ParameterCount), learningRate);
-            }
+            // Stepped as soon as its input gradient is out: no layer below reads these parameters.
+            _layers[l].BackwardInto(LayerParameters(l), layerInput, workspace.Activation(l, 1), workspace.Gradient(l, 1), inputGradient,
+                workspace.LayerParameterGradients(l), 1, workspace.Scratch);
+            if (_layers[l].ParameterCount > 0)
+                OptimizerKernels.DiagonalStep(LayerParameters(l), workspace.LayerParameterGradients(l), layerRates, learningRate);
         }
         return loss;
     }

@@ -1,6 +1,6 @@
 using LeNet5.Kernels;
-using LeNet5.Model;
 using LeNet5.Network;
+using LeNet5.Tests.Layers;
 
 namespace LeNet5.Tests.Network;
 
@@ -12,28 +12,15 @@ namespace LeNet5.Tests.Network;
 [Collection("Simd")]
 public class FusedStepTests
 {
-    public static TheoryData<string, int> NetworksWithWidths()
-    {
-        var data = new TheoryData<string, int>();
-        foreach (string network in new[] { "classic", "modern" })
-        {
-            foreach (int bits in TestUtil.Widths())
-                data.Add(network, bits);
-        }
-
-        return data;
-    }
-
     [Theory]
-    [MemberData(nameof(NetworksWithWidths))]
+    [MemberData(nameof(NetworkGradientTests.NetworksWithWidths), MemberType = typeof(NetworkGradientTests))]
     public void FusedStep_GivesTheWeightsOfGradientsThenStep_BitForBit(string name, int bits)
     {
-        var definition = name == "classic" ? NetworkDefinition.Classic : NetworkDefinition.Modern();
         var random = new Random(bits + 3);
         TestUtil.WithWidth(bits, () =>
         {
-            var twoPasses = LeNet5Network.Create(definition, seed: 5);
-            var fused = LeNet5Network.Create(definition, seed: 5);
+            var twoPasses = LayerCases.Build(name);
+            var fused = LayerCases.Build(name);
             var workspace = twoPasses.CreateWorkspace(1);
             var fusedWorkspace = fused.CreateWorkspace(1);
             // Rates of the size SDLM's 1/(µ + h) reaches, and a rate large enough that every step moves every weight.
@@ -49,7 +36,7 @@ public class FusedStepTests
                 Assert.Equal(loss, fusedLoss);
                 Assert.True(twoPasses.Parameters.SequenceEqual(fused.Parameters), $"{name} @{bits}: the weights differ after image {image}");
             }
-            Assert.False(LeNet5Network.Create(definition, seed: 5).Parameters.SequenceEqual(fused.Parameters), "the steps changed nothing");
+            Assert.False(LayerCases.Build(name).Parameters.SequenceEqual(fused.Parameters), "the steps changed nothing");
         });
     }
 
