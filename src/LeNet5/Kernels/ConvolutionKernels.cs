@@ -219,8 +219,9 @@ internal static class ConvolutionKernels
     /// <inheritdoc cref="AccumulateGradients(ReadOnlySpan{float}, int, int, ReadOnlySpan{float}, int, MapWiring, Span{float}, Span{float})"/>
     /// <remarks>
     /// Where every target reads the same sources (a full table: C1), two targets are summed at once, so that each input
-    /// vector loaded feeds both: seven loads for ten multiply-adds instead of six for five. Each tap's sum runs over the
-    /// positions in the same order either way, so pairing does not change a bit.
+    /// vector loaded feeds both: seven loads for ten multiply-adds instead of six for five; at 512 bits (32 registers)
+    /// three, eight loads for fifteen. Each tap's sum runs over the positions in the same order either way, so grouping
+    /// does not change a bit.
     /// </remarks>
     [SkipLocalsInit, MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static void AccumulateGradients<TVec>(ReadOnlySpan<float> input, int inputHeight, int inputWidth, ReadOnlySpan<float> outputGradient, int kernelSize,
@@ -235,12 +236,13 @@ internal static class ConvolutionKernels
         for (int k = 0; k < kernelOf.Length; k++)
             ArgumentOutOfRangeException.ThrowIfGreaterThan((kernelOf[k] + 1) * taps, kernelGradient.Length, nameof(kernelGradient));
 
-        // Two targets' gradients in the input's row stride, zero where a row runs past the output.
-        Span<float> wide = run <= 2048 ? stackalloc float[2 * run] : new float[2 * run];
-        for (int t = 0; t < wiring.Targets; t++)
+        // Up to three targets' gradients in the input's row stride, zero where a row runs past the output.
+        Span<float> wide = run <= 2048 ? stackalloc float[3 * run] : new float[3 * run];
+        for (int t = 0; t < wiring.Targets;)
         {
-            bool pair = wiring.SharesSources && t + 1 < wiring.Targets;
-            for (int j = 0; j < (pair ? 2 : 1); j++)
+            // With AVX-512's 32 registers three targets share each input load (15 accumulators), within AVX2's 16 two.
+            int group = wiring.SharesSources ? Math.Min(TVec.Count == 16 ? 3 : 2, wiring.Targets - t) : 1;
+            for (int j = 0; j < group; j++)
             {
                 ReadOnlySpan<float> gradient = outputGradient.Slice((t + j) * outputPlane, outputPlane);
                 Span<float> rows = wide.Slice(j * run, run);
@@ -250,12 +252,13 @@ internal static class ConvolutionKernels
                 if (!biasGradient.IsEmpty)
                     biasGradient[t + j] += ReductionKernels.Sum(gradient);
             }
-            if (pair)
-                TargetGradients<TVec, TwoTargets>(input, inputPlane, inputWidth, wide, run, kernelSize, wiring, t, kernelGradient);
-            else
-                TargetGradients<TVec, OneTarget>(input, inputPlane, inputWidth, wide, run, kernelSize, wiring, t, kernelGradient);
-            if (pair)
-                t++;
+            switch (group)
+            {
+                case 3: TargetGradients<TVec, ThreeTargets>(input, inputPlane, inputWidth, wide, run, kernelSize, wiring, t, kernelGradient); break;
+                case 2: TargetGradients<TVec, TwoTargets>(input, inputPlane, inputWidth, wide, run, kernelSize, wiring, t, kernelGradient); break;
+                default: TargetGradients<TVec, OneTarget>(input, inputPlane, inputWidth, wide, run, kernelSize, wiring, t, kernelGradient); break;
+            }
+            t += group;
         }
     }
 
@@ -266,19 +269,30 @@ internal static class ConvolutionKernels
     private interface ITargetCount
     {
         static abstract bool IsPair { get; }
+
+        /// <summary>Three targets (<see cref="TargetGradients"/> only; <see cref="IsPair"/> is then true too).</summary>
+        static abstract bool IsTriple { get; }
     }
 
     private readonly struct OneTarget : ITargetCount
     {
         public static bool IsPair => false;
+        public static bool IsTriple => false;
     }
 
     private readonly struct TwoTargets : ITargetCount
     {
         public static bool IsPair => true;
+        public static bool IsTriple => false;
     }
 
-    /// <summary>The kernel gradients of target <paramref name="t"/> (and t + 1 for <see cref="TwoTargets"/>), from their gradients in <paramref name="wide"/>.</summary>
+    private readonly struct ThreeTargets : ITargetCount
+    {
+        public static bool IsPair => true;
+        public static bool IsTriple => true;
+    }
+
+    /// <summary>The kernel gradients of target <paramref name="t"/> (and t + 1 for <see cref="TwoTargets"/>, t + 1 and t + 2 for <see cref="ThreeTargets"/>), from their gradients in <paramref name="wide"/>.</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void TargetGradients<TVec, TCount>(ReadOnlySpan<float> input, int inputPlane, int inputWidth, ReadOnlySpan<float> wide, int run, int kernelSize,
         MapWiring wiring, int t, Span<float> kernelGradient)
@@ -295,12 +309,14 @@ internal static class ConvolutionKernels
         // The last vector overlaps the previous one; its shared lanes are cleared so they count once.
         TVec lastGradient = tail == 0 ? TVec.Zero : TVec.ClearLanesBelow(TVec.Load(ref wideRef, last), TVec.Count - tail);
         TVec lastSecond = tail == 0 || !TCount.IsPair ? TVec.Zero : TVec.ClearLanesBelow(TVec.Load(ref wideRef, run + last), TVec.Count - tail);
+        TVec lastThird = tail == 0 || !TCount.IsTriple ? TVec.Zero : TVec.ClearLanesBelow(TVec.Load(ref wideRef, (2 * run) + last), TVec.Count - tail);
         for (int i = 0; i < first[t + 1] - first[t]; i++)
         {
             // A pair's targets read the same source at the same entry (the table is full).
             int e = first[t] + i;
             nint row = source[e] * inputPlane;
             int kernel = kernelOf[e] * taps, second = TCount.IsPair ? kernelOf[first[t + 1] + i] * taps : 0;
+            int third = TCount.IsTriple ? kernelOf[first[t + 2] + i] * taps : 0;
             for (int ky = 0; ky < kernelSize; ky++, row += inputWidth)
             {
                 // Five taps of a kernel row at once: each gradient vector loaded feeds five multiply-adds (the
@@ -313,6 +329,7 @@ internal static class ConvolutionKernels
                     nint a3 = a0 + Math.Min(3, count - 1), a4 = a0 + Math.Min(4, count - 1);
                     TVec s0 = TVec.Zero, s1 = TVec.Zero, s2 = TVec.Zero, s3 = TVec.Zero, s4 = TVec.Zero;
                     TVec u0 = TVec.Zero, u1 = TVec.Zero, u2 = TVec.Zero, u3 = TVec.Zero, u4 = TVec.Zero;
+                    TVec v0 = TVec.Zero, v1 = TVec.Zero, v2 = TVec.Zero, v3 = TVec.Zero, v4 = TVec.Zero;
                     for (nint q = 0; q < fullVectors * TVec.Count; q += TVec.Count)
                     {
                         var g = TVec.Load(ref wideRef, q);
@@ -335,6 +352,15 @@ internal static class ConvolutionKernels
                             u3 = TVec.MultiplyAdd(h, x3, u3);
                             u4 = TVec.MultiplyAdd(h, x4, u4);
                         }
+                        if (TCount.IsTriple)
+                        {
+                            var k = TVec.Load(ref wideRef, (2 * run) + q);
+                            v0 = TVec.MultiplyAdd(k, x0, v0);
+                            v1 = TVec.MultiplyAdd(k, x1, v1);
+                            v2 = TVec.MultiplyAdd(k, x2, v2);
+                            v3 = TVec.MultiplyAdd(k, x3, v3);
+                            v4 = TVec.MultiplyAdd(k, x4, v4);
+                        }
                     }
                     if (tail != 0)
                     {
@@ -356,10 +382,20 @@ internal static class ConvolutionKernels
                             u3 = TVec.MultiplyAdd(lastSecond, x3, u3);
                             u4 = TVec.MultiplyAdd(lastSecond, x4, u4);
                         }
+                        if (TCount.IsTriple)
+                        {
+                            v0 = TVec.MultiplyAdd(lastThird, x0, v0);
+                            v1 = TVec.MultiplyAdd(lastThird, x1, v1);
+                            v2 = TVec.MultiplyAdd(lastThird, x2, v2);
+                            v3 = TVec.MultiplyAdd(lastThird, x3, v3);
+                            v4 = TVec.MultiplyAdd(lastThird, x4, v4);
+                        }
                     }
                     AddTaps(ref Unsafe.Add(ref kernelRef, kernel + (ky * kernelSize) + kx0), count, s0, s1, s2, s3, s4);
                     if (TCount.IsPair)
                         AddTaps(ref Unsafe.Add(ref kernelRef, second + (ky * kernelSize) + kx0), count, u0, u1, u2, u3, u4);
+                    if (TCount.IsTriple)
+                        AddTaps(ref Unsafe.Add(ref kernelRef, third + (ky * kernelSize) + kx0), count, v0, v1, v2, v3, v4);
                 }
             }
         }

@@ -54,32 +54,47 @@ public class ConvolutionKernelTests
         });
     }
 
-    /// <summary>Full tables take the six-targets-at-a-time path: 1–13 targets cover every remainder of a group.</summary>
+    /// <summary>
+    /// Full tables take the grouped paths: the correlation six targets at a time, the kernel gradient two (three at 512
+    /// bits) sharing each input load. 1–13 targets cover every remainder of a group; C1's own shape (1→6, 28×28, 5×5) is
+    /// last.
+    /// </summary>
     [Theory]
     [MemberData(nameof(Bits))]
-    public void Correlate_OverAFullTable_MatchesScalarLoops_ForEveryTargetCount(int bits)
+    public void FullTables_MatchScalarLoops_ForEveryTargetCount(int bits)
     {
         var random = new Random(bits + 100);
+        var cases = new List<(int Sources, int Targets, int KernelSize, int OutputHeight, int OutputWidth)>();
+        foreach (int sources in new[] { 1, 2, 3 })
+        {
+            for (int targets = 1; targets <= 13; targets++)
+                cases.Add((sources, targets, 1 + (2 * (targets % 3)), 1 + (targets % 4), 3 + (targets * 3 % 29)));
+        }
+        cases.Add((1, 6, 5, 28, 28));
         TestUtil.WithWidth(bits, () =>
         {
-            foreach (int sources in new[] { 1, 2, 3 })
+            foreach (var (sources, targets, kernelSize, outputHeight, outputWidth) in cases)
             {
-                for (int targets = 1; targets <= 13; targets++)
-                {
-                    var table = ConnectionTable.Full(sources, targets);
-                    var wiring = TableWiring.Forward(table);
-                    Assert.True(wiring.SharesSources);
-                    int kernelSize = 1 + (2 * (targets % 3)), outputWidth = 3 + (targets * 3 % 29), outputHeight = 1 + (targets % 4);
-                    int inputHeight = outputHeight + kernelSize - 1, inputWidth = outputWidth + kernelSize - 1;
-                    float[] input = TestUtil.RandomFloats(random, sources * inputHeight * inputWidth);
-                    float[] kernels = TestUtil.RandomFloats(random, table.Connections * kernelSize * kernelSize);
-                    float[] bias = TestUtil.RandomFloats(random, targets);
-                    var (expected, _, _) = Reference(table, input, inputHeight, inputWidth, kernels, kernelSize, bias, new float[targets * outputHeight * outputWidth]);
-                    var output = new float[expected.Length];
-                    ConvolutionKernels.Correlate<ActivationKernels.ReLUOp>(input, inputHeight, inputWidth, kernels, kernelSize, bias, wiring, output);
-                    TestUtil.AssertClose(expected.Select(v => Math.Max(v, 0)).ToArray(), output, Tolerance,
-                        $"full {sources}→{targets} k={kernelSize} w={outputWidth} @{bits}");
-                }
+                var table = ConnectionTable.Full(sources, targets);
+                var wiring = TableWiring.Forward(table);
+                Assert.True(wiring.SharesSources);
+                int inputHeight = outputHeight + kernelSize - 1, inputWidth = outputWidth + kernelSize - 1;
+                string what = $"full {sources}→{targets} k={kernelSize} {outputHeight}×{outputWidth} @{bits}";
+                float[] input = TestUtil.RandomFloats(random, sources * inputHeight * inputWidth);
+                float[] kernels = TestUtil.RandomFloats(random, table.Connections * kernelSize * kernelSize);
+                float[] bias = TestUtil.RandomFloats(random, targets);
+                float[] gradient = TestUtil.RandomFloats(random, targets * outputHeight * outputWidth);
+                var (expected, expectedKernelGradient, expectedBiasGradient) = Reference(table, input, inputHeight, inputWidth, kernels, kernelSize, bias, gradient);
+                var output = new float[expected.Length];
+                ConvolutionKernels.Correlate<ActivationKernels.ReLUOp>(input, inputHeight, inputWidth, kernels, kernelSize, bias, wiring, output);
+                TestUtil.AssertClose(expected.Select(v => Math.Max(v, 0)).ToArray(), output, Tolerance, $"correlate {what}");
+
+                var kernelGradient = new float[kernels.Length];
+                var biasGradient = new float[bias.Length];
+                ConvolutionKernels.AccumulateGradients(input, inputHeight, inputWidth, gradient, kernelSize, wiring, kernelGradient, biasGradient);
+                double tolerance = Tolerance * Math.Max(1, outputHeight * outputWidth / 40.0);
+                TestUtil.AssertClose(expectedKernelGradient, kernelGradient, tolerance, $"kernel gradient {what}");
+                TestUtil.AssertClose(expectedBiasGradient, biasGradient, tolerance, $"bias gradient {what}");
             }
         });
     }
