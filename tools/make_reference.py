@@ -48,6 +48,8 @@ C3_TABLE = [
 # ---------------------------------------------------------------------------
 # RBF prototypes: 7 wide x 12 tall bitmaps, '#' = ink (+1), '.' = background (-1),
 # flattened row by row (12 rows of 7) into 84 values.
+# The library's first (thin) drawing: each fixture stores its prototypes, so the fixtures need not follow the
+# library's current, bold drawing (src/LeNet5/Model/RbfPrototypes.cs).
 DIGIT_BITMAPS = {
     0: """
 .......
