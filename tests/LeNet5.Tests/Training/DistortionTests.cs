@@ -196,10 +196,10 @@ public class DistortionTests
         Check("scale", p => p.Scale, 1, options.MaxScale);
         Check("squeeze", p => p.Squeeze, 0, options.MaxSqueeze);
         Check("shear", p => p.Shear, 0, options.MaxShear);
-        Assert.Equal(2f, options.MaxTranslation);
-        Assert.Equal(0.15f, options.MaxScale);
-        Assert.Equal(0.15f, options.MaxSqueeze);
-        Assert.Equal(0.3f, options.MaxShear);
+        Assert.Equal(1.5f, options.MaxTranslation);
+        Assert.Equal(0.1f, options.MaxScale);
+        Assert.Equal(0.1f, options.MaxSqueeze);
+        Assert.Equal(0.2f, options.MaxShear);
     }
 
     [Fact]
