@@ -2,28 +2,14 @@ using LeNet5.Data;
 
 namespace LeNet5.Benchmarks;
 
-/// <summary>The gzipped MNIST: ../shared/datasets/mnist beside the folder holding LeNet5.sln, else the data folder.</summary>
+/// <summary>The gzipped MNIST in the data folder: <c>LENET5_DATA</c>, else the per-user cache that <c>lenet5 download</c> fills.</summary>
 internal static class MnistLocation
 {
     public static string Find()
     {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "LeNet5.sln")))
-            {
-                string shared = Path.GetFullPath(Path.Combine(directory.FullName, "..", "shared", "datasets", "mnist"));
-                if (MnistFileSet.Missing(shared).Count == 0)
-                {
-                    return shared;
-                }
-
-                break;
-            }
-        }
-
         string data = DataDirectory.Resolve(null);
         return MnistFileSet.Missing(data).Count == 0
             ? data
-            : throw new InvalidOperationException($"MNIST not found in ../shared/datasets/mnist nor in {data}; run 'lenet5 download' first.");
+            : throw new InvalidOperationException($"MNIST not found in {data} ({DataDirectory.Origin(null)}); run 'lenet5 download' first.");
     }
 }

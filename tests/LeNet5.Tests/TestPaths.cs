@@ -1,8 +1,10 @@
+using LeNet5.Data;
+
 namespace LeNet5.Tests;
 
 /// <summary>
-/// Locates test data: the MNIST subset committed with the tests, and the full MNIST in ../shared beside the
-/// repository (the folder holding LeNet5.sln), which a fresh clone does not have.
+/// Locates test data: the MNIST subset committed with the tests, and the full MNIST where the library looks for it
+/// (<c>LENET5_DATA</c>, else the per-user cache that <c>lenet5 download</c> fills), which a fresh clone does not have.
 /// </summary>
 internal static class TestPaths
 {
@@ -29,20 +31,19 @@ internal static class TestPaths
     public static string FullTestLabelsFile => Path.Combine(AppContext.BaseDirectory, "TestData", "mnist-t10k-labels", "t10k-labels-idx1-ubyte.gz");
 
     /// <summary>
-    /// The full MNIST, gzipped: <c>../shared/datasets/mnist</c> beside the repository. When it is absent the test
-    /// asking for it is skipped, saying where it looked; under CI (<c>CI=true</c>), which always has it, it fails.
+    /// The full MNIST, gzipped, in the folder <see cref="DataDirectory.Resolve(string?)"/> gives with no folder named:
+    /// <c>LENET5_DATA</c>, else the per-user cache (<c>~/.cache/lenet5/mnist</c> on Linux). When it is absent the test
+    /// asking for it is skipped, saying where it looked and how to fill it.
     /// </summary>
     public static string FullMnistDirectory
     {
         get
         {
-            string directory = Path.GetFullPath(Path.Combine(RepositoryRoot, "..", "shared", "datasets", "mnist"));
+            string directory = DataDirectory.Resolve(null);
             string[] missing = s_mnistFiles.Where(n => !File.Exists(Path.Combine(directory, n))).ToArray();
             if (missing.Length > 0)
             {
-                string reason = $"The full MNIST is not in {directory} (../shared/datasets/mnist beside the folder holding LeNet5.sln); missing: {string.Join(", ", missing)}.";
-                Assert.False(string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase), $"{reason} CI must have it.");
-                Assert.Skip(reason);
+                Assert.Skip($"The full MNIST is not in {directory} ({DataDirectory.Origin(null)}); missing: {string.Join(", ", missing)}. 'lenet5 download' fetches it there.");
             }
 
             return directory;

@@ -145,7 +145,7 @@ public class MnistDatasetTests(MnistSubsetFixture mnist) : IClassFixture<MnistSu
 }
 
 /// <summary>
-/// The full MNIST in ../shared/datasets/mnist: skipped, saying so, where it is absent (a fresh clone); CI has it.
+/// The full MNIST in the data folder (<c>LENET5_DATA</c>, else the per-user cache): skipped, saying so, where it is absent (a fresh clone).
 /// </summary>
 public class FullMnistDatasetTests
 {
