@@ -109,9 +109,12 @@ internal static class ConvolutionKernels
 
     /// <summary>
     /// <see cref="Correlate{TVec, TAct}"/> for wirings whose targets all read the same sources (a full table):
-    /// six targets at a time, two vectors of positions each, so that each input vector loaded feeds six
-    /// multiply-adds (one per target, its weight broadcast) instead of one. Twelve accumulators, two loads and a
-    /// broadcast fit AVX2's sixteen registers. A last group of fewer than six repeats its last target and stores it once.
+    /// six targets at a time, so that each input vector loaded feeds six multiply-adds (one per target, its weight
+    /// broadcast) instead of one. Within AVX2's sixteen registers two vectors of positions per target (twelve
+    /// accumulators, two loads and a broadcast); with AVX-512's thirty-two, four (twenty-four accumulators), which halves
+    /// the weight broadcasts per multiply-add: every 64-byte load at q + kx straddles two cache lines, so the load ports,
+    /// not the multiply-adds, limited the two-vector loop there. A last group of fewer than six repeats its last target
+    /// and stores it once. Each output sums its taps in the same order either way, so the blocking does not change a bit.
     /// </summary>
     [SkipLocalsInit, MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void CorrelateShared<TVec, TAct>(ReadOnlySpan<float> input, int inputHeight, int inputWidth, ReadOnlySpan<float> kernels, int kernelSize,
@@ -120,6 +123,8 @@ internal static class ConvolutionKernels
         where TAct : struct, ActivationKernels.IActivationOp
     {
         const int Group = 6;
+        bool four = TVec.Count == 16;
+        int step = four ? 4 : 2;
         int outputHeight = inputHeight - kernelSize + 1, outputWidth = inputWidth - kernelSize + 1;
         int inputPlane = inputHeight * inputWidth, outputPlane = outputHeight * outputWidth, taps = kernelSize * kernelSize;
         int run = RunLength(inputHeight, inputWidth, kernelSize), vectors = (run + TVec.Count - 1) / TVec.Count;
@@ -138,10 +143,12 @@ internal static class ConvolutionKernels
             int t4 = t0 + Math.Min(4, count - 1), t5 = t0 + Math.Min(5, count - 1);
             TVec b0 = BiasOf<TVec>(bias, t0), b1 = BiasOf<TVec>(bias, t1), b2 = BiasOf<TVec>(bias, t2);
             TVec b3 = BiasOf<TVec>(bias, t3), b4 = BiasOf<TVec>(bias, t4), b5 = BiasOf<TVec>(bias, t5);
-            for (int v = 0; v < vectors; v += 2)
+            for (int v = 0; v < vectors; v += step)
             {
                 nint q0 = Start<TVec>(v, vectors, run), q1 = Start<TVec>(v + 1, vectors, run);
-                TVec s00 = b0, s01 = b0, s10 = b1, s11 = b1, s20 = b2, s21 = b2, s30 = b3, s31 = b3, s40 = b4, s41 = b4, s50 = b5, s51 = b5;
+                nint q2 = four ? Start<TVec>(v + 2, vectors, run) : 0, q3 = four ? Start<TVec>(v + 3, vectors, run) : 0;
+                TVec s00 = b0, s01 = b0, s02 = b0, s03 = b0, s10 = b1, s11 = b1, s12 = b1, s13 = b1, s20 = b2, s21 = b2, s22 = b2, s23 = b2;
+                TVec s30 = b3, s31 = b3, s32 = b3, s33 = b3, s40 = b4, s41 = b4, s42 = b4, s43 = b4, s50 = b5, s51 = b5, s52 = b5, s53 = b5;
                 for (int e = 0; e < entries; e++)
                 {
                     // Refs stepped once per kernel row, so that the tap loop indexes with constants: with the indices
@@ -159,18 +166,26 @@ internal static class ConvolutionKernels
                         {
                             var x0 = TVec.Load(ref x, q0 + kx);
                             var x1 = TVec.Load(ref x, q1 + kx);
+                            var x2 = four ? TVec.Load(ref x, q2 + kx) : default;
+                            var x3 = four ? TVec.Load(ref x, q3 + kx) : default;
                             var w = TVec.Broadcast(Unsafe.Add(ref w0, kx));
                             s00 = TVec.MultiplyAdd(w, x0, s00); s01 = TVec.MultiplyAdd(w, x1, s01);
+                            if (four) { s02 = TVec.MultiplyAdd(w, x2, s02); s03 = TVec.MultiplyAdd(w, x3, s03); }
                             w = TVec.Broadcast(Unsafe.Add(ref w1, kx));
                             s10 = TVec.MultiplyAdd(w, x0, s10); s11 = TVec.MultiplyAdd(w, x1, s11);
+                            if (four) { s12 = TVec.MultiplyAdd(w, x2, s12); s13 = TVec.MultiplyAdd(w, x3, s13); }
                             w = TVec.Broadcast(Unsafe.Add(ref w2, kx));
                             s20 = TVec.MultiplyAdd(w, x0, s20); s21 = TVec.MultiplyAdd(w, x1, s21);
+                            if (four) { s22 = TVec.MultiplyAdd(w, x2, s22); s23 = TVec.MultiplyAdd(w, x3, s23); }
                             w = TVec.Broadcast(Unsafe.Add(ref w3, kx));
                             s30 = TVec.MultiplyAdd(w, x0, s30); s31 = TVec.MultiplyAdd(w, x1, s31);
+                            if (four) { s32 = TVec.MultiplyAdd(w, x2, s32); s33 = TVec.MultiplyAdd(w, x3, s33); }
                             w = TVec.Broadcast(Unsafe.Add(ref w4, kx));
                             s40 = TVec.MultiplyAdd(w, x0, s40); s41 = TVec.MultiplyAdd(w, x1, s41);
+                            if (four) { s42 = TVec.MultiplyAdd(w, x2, s42); s43 = TVec.MultiplyAdd(w, x3, s43); }
                             w = TVec.Broadcast(Unsafe.Add(ref w5, kx));
                             s50 = TVec.MultiplyAdd(w, x0, s50); s51 = TVec.MultiplyAdd(w, x1, s51);
+                            if (four) { s52 = TVec.MultiplyAdd(w, x2, s52); s53 = TVec.MultiplyAdd(w, x3, s53); }
                         }
 
                         x = ref Unsafe.Add(ref x, inputWidth);
@@ -178,12 +193,13 @@ internal static class ConvolutionKernels
                         w3 = ref Unsafe.Add(ref w3, kernelSize); w4 = ref Unsafe.Add(ref w4, kernelSize); w5 = ref Unsafe.Add(ref w5, kernelSize);
                     }
                 }
-                TVec.Store(s00, ref wideRef, q0); TVec.Store(s01, ref wideRef, q1);
-                TVec.Store(s10, ref wideRef, run + q0); TVec.Store(s11, ref wideRef, run + q1);
-                TVec.Store(s20, ref wideRef, (2 * run) + q0); TVec.Store(s21, ref wideRef, (2 * run) + q1);
-                TVec.Store(s30, ref wideRef, (3 * run) + q0); TVec.Store(s31, ref wideRef, (3 * run) + q1);
-                TVec.Store(s40, ref wideRef, (4 * run) + q0); TVec.Store(s41, ref wideRef, (4 * run) + q1);
-                TVec.Store(s50, ref wideRef, (5 * run) + q0); TVec.Store(s51, ref wideRef, (5 * run) + q1);
+                StoreGroup(ref wideRef, run, q0, s00, s10, s20, s30, s40, s50);
+                StoreGroup(ref wideRef, run, q1, s01, s11, s21, s31, s41, s51);
+                if (four)
+                {
+                    StoreGroup(ref wideRef, run, q2, s02, s12, s22, s32, s42, s52);
+                    StoreGroup(ref wideRef, run, q3, s03, s13, s23, s33, s43, s53);
+                }
             }
             for (int j = 0; j < count; j++)
             {
@@ -194,6 +210,19 @@ internal static class ConvolutionKernels
                 ActivationKernels.Forward<TAct>(map);
             }
         }
+    }
+
+    /// <summary>One vector of positions at <paramref name="q"/> for each of six maps <paramref name="run"/> floats apart.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreGroup<TVec>(ref float wide, int run, nint q, TVec m0, TVec m1, TVec m2, TVec m3, TVec m4, TVec m5)
+        where TVec : struct, ISimdVector<TVec>
+    {
+        TVec.Store(m0, ref wide, q);
+        TVec.Store(m1, ref wide, run + q);
+        TVec.Store(m2, ref wide, (2 * run) + q);
+        TVec.Store(m3, ref wide, (3 * run) + q);
+        TVec.Store(m4, ref wide, (4 * run) + q);
+        TVec.Store(m5, ref wide, (5 * run) + q);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
