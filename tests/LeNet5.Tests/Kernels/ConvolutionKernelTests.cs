@@ -55,6 +55,38 @@ public class ConvolutionKernelTests
     }
 
     /// <summary>
+    /// The row-stride layout the gradient kernels read: every row where the input's row stride puts it, exact zeros in
+    /// the gaps between rows even over garbage (the kernels' scratch is not cleared first), and not a float written past
+    /// the run. Row widths 1–40 cover rows shorter than, equal to and longer than every width's vector.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Bits))]
+    public void ToRowStride_PlacesRows_ZeroesGaps_AndWritesNothingPastTheRun(int bits)
+    {
+        var random = new Random(bits + 50);
+        TestUtil.WithWidth(bits, () =>
+        {
+            for (int outputWidth = 1; outputWidth <= 40; outputWidth++)
+            {
+                foreach (int gap in new[] { 0, 2, 4, 17 })
+                {
+                    int outputHeight = 1 + (outputWidth % 4), inputWidth = outputWidth + gap, run = ((outputHeight - 1) * inputWidth) + outputWidth;
+                    float[] map = TestUtil.RandomFloats(random, outputHeight * outputWidth);
+                    float[] wide = Enumerable.Repeat(float.NaN, run + 40).ToArray();
+                    ConvolutionKernels.ToRowStride(map, outputHeight, outputWidth, inputWidth, wide.AsSpan(0, run));
+                    for (int i = 0; i < run; i++)
+                    {
+                        int y = i / inputWidth, x = i % inputWidth;
+                        float expected = x < outputWidth ? map[(y * outputWidth) + x] : 0f;
+                        Assert.True(expected.Equals(wide[i]), $"ow={outputWidth} gap={gap} @{bits}: wide[{i}] = {wide[i]}, expected {expected}");
+                    }
+                    Assert.All(wide[run..], value => Assert.True(float.IsNaN(value), $"ow={outputWidth} gap={gap} @{bits}: written past the run"));
+                }
+            }
+        });
+    }
+
+    /// <summary>
     /// Full tables take the grouped paths: the correlation six targets at a time, the kernel gradient two (three at 512
     /// bits) sharing each input load. 1–13 targets cover every remainder of a group; C1's own shape (1→6, 28×28, 5×5) is
     /// last.
