@@ -290,14 +290,14 @@ internal static class ConvolutionKernels
     }
 
     /// <summary>
-    /// Whether <see cref="TargetGradients"/> sums one target or two, and <see cref="Scatter"/> one vector of positions or two (a constant
-    /// per instantiation, so the unused code is dropped).
+    /// Whether <see cref="TargetGradients"/> sums one, two or three targets, and <see cref="Scatter{TVec, TCount}"/> one, two or three
+    /// vectors of positions (a constant per instantiation, so the unused code is dropped).
     /// </summary>
     private interface ITargetCount
     {
         static abstract bool IsPair { get; }
 
-        /// <summary>Three targets (<see cref="TargetGradients"/> only; <see cref="IsPair"/> is then true too).</summary>
+        /// <summary>Three (<see cref="IsPair"/> is then true too).</summary>
         static abstract bool IsTriple { get; }
     }
 
@@ -526,7 +526,6 @@ internal static class ConvolutionKernels
             offsets[(2 * e) + 1] = (nint)kernelOf[e] * taps;
         }
         ref nint offsetRef = ref MemoryMarshal.GetReference(offsets);
-        int c = kernelSize - 1;
         for (int s = 0; s < inputMaps; s++)
         {
             ref nint entryOffsets = ref Unsafe.Add(ref offsetRef, 2 * first[s]);
@@ -534,29 +533,10 @@ internal static class ConvolutionKernels
             for (int ky = 0; ky < kernelSize; ky++)
             {
                 var block = new ScatterBlock(entries, ky * kernelSize, kernelSize, planeLength, lead + ((nint)s * inputPlane) + (ky * inputWidth));
-                for (int v = 0; v < vectors; v += 2)
-                {
-                    // Two vectors of positions at a time, a last odd one alone; taps past the kernel's width repeat its last one.
-                    nint q = (nint)v * TVec.Count;
-                    bool pair = v + 1 < vectors;
-                    if (kernelSize == 5)
-                    {
-                        if (pair)
-                            Scatter<TVec, TwoTargets>(ref wideRef, ref kernelRef, ref planeRef, ref entryOffsets, q, block, 1, 2, 3, 4);
-                        else
-                            Scatter<TVec, OneTarget>(ref wideRef, ref kernelRef, ref planeRef, ref entryOffsets, q, block, 1, 2, 3, 4);
-                    }
-                    else if (pair)
-                    {
-                        Scatter<TVec, TwoTargets>(ref wideRef, ref kernelRef, ref planeRef, ref entryOffsets, q, block,
-                            Math.Min(1, c), Math.Min(2, c), Math.Min(3, c), Math.Min(4, c));
-                    }
-                    else
-                    {
-                        Scatter<TVec, OneTarget>(ref wideRef, ref kernelRef, ref planeRef, ref entryOffsets, q, block,
-                            Math.Min(1, c), Math.Min(2, c), Math.Min(3, c), Math.Min(4, c));
-                    }
-                }
+                if (kernelSize == 5)
+                    ScatterRowOfFive<TVec>(ref wideRef, ref kernelRef, ref planeRef, ref entryOffsets, block, vectors);
+                else
+                    ScatterRow<TVec>(ref wideRef, ref kernelRef, ref planeRef, ref entryOffsets, block, vectors, kernelSize);
             }
         }
 
@@ -577,9 +557,52 @@ internal static class ConvolutionKernels
     private readonly record struct ScatterBlock(int Entries, int Tap, int KernelSize, nint PlaneLength, nint At);
 
     /// <summary>
-    /// The five taps of one kernel row for one vector of positions at <paramref name="q"/> (two for <see cref="TwoTargets"/>),
-    /// summed over every output map the input map feeds, in the wiring's order, then added to the tap planes. Inlined with
-    /// constant tap offsets, the loop over the output maps is two gradient loads, five broadcasts and ten multiply-adds.
+    /// One kernel row of five taps (every LeNet-5 layer's) over every vector of positions: two at a time, three in
+    /// AVX-512's 32 registers (C3's nine vectors in three steps), a last one or two alone. A method of its own so that
+    /// each <see cref="Scatter{TVec, TCount}"/> it inlines gets its constants: with all five variants in one method the
+    /// JIT ran out of inlining budget and called even the vector operators (2× slower, measured).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void ScatterRowOfFive<TVec>(ref float wide, ref float kernels, ref float planes, ref nint offsets, ScatterBlock block, int vectors)
+        where TVec : struct, ISimdVector<TVec>
+    {
+        int step = TVec.Count == 16 ? 3 : 2;
+        for (int v = 0; v < vectors; v += step)
+        {
+            nint q = (nint)v * TVec.Count;
+            int count = Math.Min(step, vectors - v);
+            if (TVec.Count == 16 && count == 3)
+                Scatter<TVec, ThreeTargets>(ref wide, ref kernels, ref planes, ref offsets, q, block, 1, 2, 3, 4);
+            else if (count == 2)
+                Scatter<TVec, TwoTargets>(ref wide, ref kernels, ref planes, ref offsets, q, block, 1, 2, 3, 4);
+            else
+                Scatter<TVec, OneTarget>(ref wide, ref kernels, ref planes, ref offsets, q, block, 1, 2, 3, 4);
+        }
+    }
+
+    /// <summary>One kernel row of fewer than five taps, two vectors of positions at a time (a last odd one alone); taps past the row's end repeat its last one.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void ScatterRow<TVec>(ref float wide, ref float kernels, ref float planes, ref nint offsets, ScatterBlock block, int vectors, int kernelSize)
+        where TVec : struct, ISimdVector<TVec>
+    {
+        int c = kernelSize - 1;
+        nint j1 = Math.Min(1, c), j2 = Math.Min(2, c), j3 = Math.Min(3, c), j4 = Math.Min(4, c);
+        for (int v = 0; v < vectors; v += 2)
+        {
+            nint q = (nint)v * TVec.Count;
+            if (v + 1 < vectors)
+                Scatter<TVec, TwoTargets>(ref wide, ref kernels, ref planes, ref offsets, q, block, j1, j2, j3, j4);
+            else
+                Scatter<TVec, OneTarget>(ref wide, ref kernels, ref planes, ref offsets, q, block, j1, j2, j3, j4);
+        }
+    }
+
+    /// <summary>
+    /// The five taps of one kernel row for one vector of positions at <paramref name="q"/> (two for <see cref="TwoTargets"/>,
+    /// three for <see cref="ThreeTargets"/>), summed over every output map the input map feeds, in the wiring's order, then
+    /// added to the tap planes. Inlined with constant tap offsets, the loop over the output maps is two gradient loads, five
+    /// broadcasts and ten multiply-adds (three, five and fifteen). Each position's sum runs over the same maps in the same
+    /// order however many vectors share a broadcast, so the result does not change by a bit.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     private static void Scatter<TVec, TCount>(ref float wide, ref float kernels, ref float planes, ref nint offsets, nint q, ScatterBlock block,
@@ -589,6 +612,7 @@ internal static class ConvolutionKernels
     {
         TVec a0 = TVec.Zero, a1 = TVec.Zero, a2 = TVec.Zero, a3 = TVec.Zero, a4 = TVec.Zero;
         TVec b0 = TVec.Zero, b1 = TVec.Zero, b2 = TVec.Zero, b3 = TVec.Zero, b4 = TVec.Zero;
+        TVec c0 = TVec.Zero, c1 = TVec.Zero, c2 = TVec.Zero, c3 = TVec.Zero, c4 = TVec.Zero;
         ref float gradients = ref Unsafe.Add(ref wide, q);
         ref float row = ref Unsafe.Add(ref kernels, block.Tap);
         for (int e = 0; e < block.Entries; e++)
@@ -596,22 +620,28 @@ internal static class ConvolutionKernels
             ref float g = ref Unsafe.Add(ref gradients, Unsafe.Add(ref offsets, 2 * e));
             var g0 = TVec.Load(ref g, 0);
             var g1 = TCount.IsPair ? TVec.Load(ref g, TVec.Count) : TVec.Zero;
+            var g2 = TCount.IsTriple ? TVec.Load(ref g, 2 * TVec.Count) : TVec.Zero;
             ref float w = ref Unsafe.Add(ref row, Unsafe.Add(ref offsets, (2 * e) + 1));
             var w0 = TVec.Broadcast(w);
             a0 = TVec.MultiplyAdd(w0, g0, a0);
             if (TCount.IsPair) b0 = TVec.MultiplyAdd(w0, g1, b0);
+            if (TCount.IsTriple) c0 = TVec.MultiplyAdd(w0, g2, c0);
             var w1 = TVec.Broadcast(Unsafe.Add(ref w, j1));
             a1 = TVec.MultiplyAdd(w1, g0, a1);
             if (TCount.IsPair) b1 = TVec.MultiplyAdd(w1, g1, b1);
+            if (TCount.IsTriple) c1 = TVec.MultiplyAdd(w1, g2, c1);
             var w2 = TVec.Broadcast(Unsafe.Add(ref w, j2));
             a2 = TVec.MultiplyAdd(w2, g0, a2);
             if (TCount.IsPair) b2 = TVec.MultiplyAdd(w2, g1, b2);
+            if (TCount.IsTriple) c2 = TVec.MultiplyAdd(w2, g2, c2);
             var w3 = TVec.Broadcast(Unsafe.Add(ref w, j3));
             a3 = TVec.MultiplyAdd(w3, g0, a3);
             if (TCount.IsPair) b3 = TVec.MultiplyAdd(w3, g1, b3);
+            if (TCount.IsTriple) c3 = TVec.MultiplyAdd(w3, g2, c3);
             var w4 = TVec.Broadcast(Unsafe.Add(ref w, j4));
             a4 = TVec.MultiplyAdd(w4, g0, a4);
             if (TCount.IsPair) b4 = TVec.MultiplyAdd(w4, g1, b4);
+            if (TCount.IsTriple) c4 = TVec.MultiplyAdd(w4, g2, c4);
         }
         int k = block.KernelSize;
         nint at = block.At + q, length = block.PlaneLength;
@@ -628,6 +658,14 @@ internal static class ConvolutionKernels
         if (k > 2) AddTo(ref planes, (2 * length) + at, b2);
         if (k > 3) AddTo(ref planes, (3 * length) + at, b3);
         if (k > 4) AddTo(ref planes, (4 * length) + at, b4);
+        if (!TCount.IsTriple)
+            return;
+        at += TVec.Count;
+        AddTo(ref planes, at, c0);
+        if (k > 1) AddTo(ref planes, length + at, c1);
+        if (k > 2) AddTo(ref planes, (2 * length) + at, c2);
+        if (k > 3) AddTo(ref planes, (3 * length) + at, c3);
+        if (k > 4) AddTo(ref planes, (4 * length) + at, c4);
     }
 
     /// <summary>
