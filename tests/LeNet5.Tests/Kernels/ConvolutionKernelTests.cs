@@ -174,7 +174,8 @@ public class ConvolutionKernelTests
                         // Exact-length slices of longer arrays (the kernels write through Unsafe.Add): the tails must stay untouched.
                         const float Guard = 12345f;
                         float[] transposedGradient = [.. new float[transposed.Length], .. Enumerable.Repeat(Guard, 40)];
-                        float[] scratch = [.. new float[lanes * outputHeight * outputWidth], .. Enumerable.Repeat(Guard, 40)];
+                        // The position-major scratch starts as garbage: the kernel must write every lane a weight's gradient reads.
+                        float[] scratch = [.. Enumerable.Repeat(float.NaN, lanes * outputHeight * outputWidth), .. Enumerable.Repeat(Guard, 40)];
                         Span<float> dwt = transposedGradient.AsSpan(0, transposed.Length), positionMajor = scratch.AsSpan(0, scratch.Length - 40);
                         MapLaneConvolutionKernels.AccumulateGradients(input, table.Inputs, inputHeight, inputWidth, gradient, table.Outputs, kernelSize, dwt, positionMajor);
                         MapLaneConvolutionKernels.AccumulateGradients(input, table.Inputs, inputHeight, inputWidth, gradient, table.Outputs, kernelSize, dwt, positionMajor);
@@ -188,6 +189,21 @@ public class ConvolutionKernelTests
                 }
             }
         });
+    }
+
+    [Fact]
+    public void MapLaneTranspose_RejectsAnIndexOutsideTheLayout()
+    {
+        int[] index = TableWiring.TransposedIndex(ConnectionTable.PaperC3, 25);
+        var kernels = new float[index.Length];
+        var transposed = new float[6 * 25 * 16];
+        foreach (int at in new[] { 0, index.Length - 1 })
+        {
+            int[] bad = (int[])index.Clone();
+            bad[at] = transposed.Length;
+            Assert.Throws<ArgumentOutOfRangeException>(() => MapLaneConvolutionKernels.Transpose(kernels, bad, transposed));
+            Assert.ThrowsAny<ArgumentException>(() => MapLaneConvolutionKernels.AddTransposed(transposed, bad, kernels));
+        }
     }
 
     [Fact]
