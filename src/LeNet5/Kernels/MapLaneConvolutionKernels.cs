@@ -418,10 +418,19 @@ internal static class MapLaneConvolutionKernels
         {
             for (int s = 0; s < sources; s++)
             {
+                // With AVX-512's 32 registers two kernel rows at a time (rows 0–1, 2–3, then 4 alone).
                 for (int ky = 0; ky < kernelSize; ky++)
                 {
-                    GradientRowOfTen<TVec>(ref inputRef, ref gradientRef, ref resultRef, (s * inputPlane) + (ky * inputWidth), (((nint)s * taps) + (ky * kernelSize)) * padded,
-                        outputHeight, inputWidth, padded);
+                    nint row = (s * inputPlane) + (ky * inputWidth), at = (((nint)s * taps) + (ky * kernelSize)) * padded;
+                    if (TVec.Count == 16 && ky + 1 < kernelSize)
+                    {
+                        GradientTwoRowsOfTen<TVec>(ref inputRef, ref gradientRef, ref resultRef, row, at, outputHeight, inputWidth, padded);
+                        ky++;
+                    }
+                    else
+                    {
+                        GradientRowOfTen<TVec>(ref inputRef, ref gradientRef, ref resultRef, row, at, outputHeight, inputWidth, padded);
+                    }
                 }
             }
             return;
@@ -577,6 +586,107 @@ internal static class MapLaneConvolutionKernels
             AddTo(ref result, r + (2 * p), a2);
             AddTo(ref result, r + (3 * p), a3);
             AddTo(ref result, r + (4 * p), a4);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="GradientRowOfTen"/> for two kernel rows at once (ky and ky + 1, at <paramref name="row"/> and one input row
+    /// below), for AVX-512's 32 registers: ten accumulators, ten broadcasts and a gradient vector. One row's five taps are
+    /// five chains of dependent multiply-adds, too few to cover the multiply-add's latency at two a cycle; ten are enough,
+    /// and each gradient vector loaded feeds ten. Each tap sums the positions in the same order, so the result is the same, bit for bit.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void GradientTwoRowsOfTen<TVec>(ref float input, ref float gradients, ref float result, nint row, nint at, int outputHeight, int inputWidth, int padded)
+        where TVec : struct, ISimdVector<TVec>
+    {
+        nint p = padded;
+        for (int lane = 0; lane < padded; lane += TVec.Count)
+        {
+            TVec a0 = TVec.Zero, a1 = TVec.Zero, a2 = TVec.Zero, a3 = TVec.Zero, a4 = TVec.Zero;
+            TVec b0 = TVec.Zero, b1 = TVec.Zero, b2 = TVec.Zero, b3 = TVec.Zero, b4 = TVec.Zero;
+            ref float g = ref Unsafe.Add(ref gradients, lane);
+            ref float x = ref Unsafe.Add(ref input, row);
+            for (int y = 0; y < outputHeight; y++)
+            {
+                ref float z = ref Unsafe.Add(ref x, inputWidth);
+                TVec i0 = TVec.Broadcast(x), i1 = TVec.Broadcast(Unsafe.Add(ref x, 1)), i2 = TVec.Broadcast(Unsafe.Add(ref x, 2));
+                TVec i3 = TVec.Broadcast(Unsafe.Add(ref x, 3)), i4 = TVec.Broadcast(Unsafe.Add(ref x, 4));
+                TVec j0 = TVec.Broadcast(z), j1 = TVec.Broadcast(Unsafe.Add(ref z, 1)), j2 = TVec.Broadcast(Unsafe.Add(ref z, 2));
+                TVec j3 = TVec.Broadcast(Unsafe.Add(ref z, 3)), j4 = TVec.Broadcast(Unsafe.Add(ref z, 4));
+                var gv = TVec.Load(ref g, 0);
+                a0 = TVec.MultiplyAdd(gv, i0, a0); a1 = TVec.MultiplyAdd(gv, i1, a1); a2 = TVec.MultiplyAdd(gv, i2, a2);
+                a3 = TVec.MultiplyAdd(gv, i3, a3); a4 = TVec.MultiplyAdd(gv, i4, a4);
+                b0 = TVec.MultiplyAdd(gv, j0, b0); b1 = TVec.MultiplyAdd(gv, j1, b1); b2 = TVec.MultiplyAdd(gv, j2, b2);
+                b3 = TVec.MultiplyAdd(gv, j3, b3); b4 = TVec.MultiplyAdd(gv, j4, b4);
+                i0 = TVec.Broadcast(Unsafe.Add(ref x, 5)); j0 = TVec.Broadcast(Unsafe.Add(ref z, 5));
+                gv = TVec.Load(ref g, p);
+                a0 = TVec.MultiplyAdd(gv, i1, a0); a1 = TVec.MultiplyAdd(gv, i2, a1); a2 = TVec.MultiplyAdd(gv, i3, a2);
+                a3 = TVec.MultiplyAdd(gv, i4, a3); a4 = TVec.MultiplyAdd(gv, i0, a4);
+                b0 = TVec.MultiplyAdd(gv, j1, b0); b1 = TVec.MultiplyAdd(gv, j2, b1); b2 = TVec.MultiplyAdd(gv, j3, b2);
+                b3 = TVec.MultiplyAdd(gv, j4, b3); b4 = TVec.MultiplyAdd(gv, j0, b4);
+                i1 = TVec.Broadcast(Unsafe.Add(ref x, 6)); j1 = TVec.Broadcast(Unsafe.Add(ref z, 6));
+                gv = TVec.Load(ref g, 2 * p);
+                a0 = TVec.MultiplyAdd(gv, i2, a0); a1 = TVec.MultiplyAdd(gv, i3, a1); a2 = TVec.MultiplyAdd(gv, i4, a2);
+                a3 = TVec.MultiplyAdd(gv, i0, a3); a4 = TVec.MultiplyAdd(gv, i1, a4);
+                b0 = TVec.MultiplyAdd(gv, j2, b0); b1 = TVec.MultiplyAdd(gv, j3, b1); b2 = TVec.MultiplyAdd(gv, j4, b2);
+                b3 = TVec.MultiplyAdd(gv, j0, b3); b4 = TVec.MultiplyAdd(gv, j1, b4);
+                i2 = TVec.Broadcast(Unsafe.Add(ref x, 7)); j2 = TVec.Broadcast(Unsafe.Add(ref z, 7));
+                gv = TVec.Load(ref g, 3 * p);
+                a0 = TVec.MultiplyAdd(gv, i3, a0); a1 = TVec.MultiplyAdd(gv, i4, a1); a2 = TVec.MultiplyAdd(gv, i0, a2);
+                a3 = TVec.MultiplyAdd(gv, i1, a3); a4 = TVec.MultiplyAdd(gv, i2, a4);
+                b0 = TVec.MultiplyAdd(gv, j3, b0); b1 = TVec.MultiplyAdd(gv, j4, b1); b2 = TVec.MultiplyAdd(gv, j0, b2);
+                b3 = TVec.MultiplyAdd(gv, j1, b3); b4 = TVec.MultiplyAdd(gv, j2, b4);
+                i3 = TVec.Broadcast(Unsafe.Add(ref x, 8)); j3 = TVec.Broadcast(Unsafe.Add(ref z, 8));
+                gv = TVec.Load(ref g, 4 * p);
+                a0 = TVec.MultiplyAdd(gv, i4, a0); a1 = TVec.MultiplyAdd(gv, i0, a1); a2 = TVec.MultiplyAdd(gv, i1, a2);
+                a3 = TVec.MultiplyAdd(gv, i2, a3); a4 = TVec.MultiplyAdd(gv, i3, a4);
+                b0 = TVec.MultiplyAdd(gv, j4, b0); b1 = TVec.MultiplyAdd(gv, j0, b1); b2 = TVec.MultiplyAdd(gv, j1, b2);
+                b3 = TVec.MultiplyAdd(gv, j2, b3); b4 = TVec.MultiplyAdd(gv, j3, b4);
+                i4 = TVec.Broadcast(Unsafe.Add(ref x, 9)); j4 = TVec.Broadcast(Unsafe.Add(ref z, 9));
+                gv = TVec.Load(ref g, 5 * p);
+                a0 = TVec.MultiplyAdd(gv, i0, a0); a1 = TVec.MultiplyAdd(gv, i1, a1); a2 = TVec.MultiplyAdd(gv, i2, a2);
+                a3 = TVec.MultiplyAdd(gv, i3, a3); a4 = TVec.MultiplyAdd(gv, i4, a4);
+                b0 = TVec.MultiplyAdd(gv, j0, b0); b1 = TVec.MultiplyAdd(gv, j1, b1); b2 = TVec.MultiplyAdd(gv, j2, b2);
+                b3 = TVec.MultiplyAdd(gv, j3, b3); b4 = TVec.MultiplyAdd(gv, j4, b4);
+                i0 = TVec.Broadcast(Unsafe.Add(ref x, 10)); j0 = TVec.Broadcast(Unsafe.Add(ref z, 10));
+                gv = TVec.Load(ref g, 6 * p);
+                a0 = TVec.MultiplyAdd(gv, i1, a0); a1 = TVec.MultiplyAdd(gv, i2, a1); a2 = TVec.MultiplyAdd(gv, i3, a2);
+                a3 = TVec.MultiplyAdd(gv, i4, a3); a4 = TVec.MultiplyAdd(gv, i0, a4);
+                b0 = TVec.MultiplyAdd(gv, j1, b0); b1 = TVec.MultiplyAdd(gv, j2, b1); b2 = TVec.MultiplyAdd(gv, j3, b2);
+                b3 = TVec.MultiplyAdd(gv, j4, b3); b4 = TVec.MultiplyAdd(gv, j0, b4);
+                i1 = TVec.Broadcast(Unsafe.Add(ref x, 11)); j1 = TVec.Broadcast(Unsafe.Add(ref z, 11));
+                gv = TVec.Load(ref g, 7 * p);
+                a0 = TVec.MultiplyAdd(gv, i2, a0); a1 = TVec.MultiplyAdd(gv, i3, a1); a2 = TVec.MultiplyAdd(gv, i4, a2);
+                a3 = TVec.MultiplyAdd(gv, i0, a3); a4 = TVec.MultiplyAdd(gv, i1, a4);
+                b0 = TVec.MultiplyAdd(gv, j2, b0); b1 = TVec.MultiplyAdd(gv, j3, b1); b2 = TVec.MultiplyAdd(gv, j4, b2);
+                b3 = TVec.MultiplyAdd(gv, j0, b3); b4 = TVec.MultiplyAdd(gv, j1, b4);
+                i2 = TVec.Broadcast(Unsafe.Add(ref x, 12)); j2 = TVec.Broadcast(Unsafe.Add(ref z, 12));
+                gv = TVec.Load(ref g, 8 * p);
+                a0 = TVec.MultiplyAdd(gv, i3, a0); a1 = TVec.MultiplyAdd(gv, i4, a1); a2 = TVec.MultiplyAdd(gv, i0, a2);
+                a3 = TVec.MultiplyAdd(gv, i1, a3); a4 = TVec.MultiplyAdd(gv, i2, a4);
+                b0 = TVec.MultiplyAdd(gv, j3, b0); b1 = TVec.MultiplyAdd(gv, j4, b1); b2 = TVec.MultiplyAdd(gv, j0, b2);
+                b3 = TVec.MultiplyAdd(gv, j1, b3); b4 = TVec.MultiplyAdd(gv, j2, b4);
+                i3 = TVec.Broadcast(Unsafe.Add(ref x, 13)); j3 = TVec.Broadcast(Unsafe.Add(ref z, 13));
+                gv = TVec.Load(ref g, 9 * p);
+                a0 = TVec.MultiplyAdd(gv, i4, a0); a1 = TVec.MultiplyAdd(gv, i0, a1); a2 = TVec.MultiplyAdd(gv, i1, a2);
+                a3 = TVec.MultiplyAdd(gv, i2, a3); a4 = TVec.MultiplyAdd(gv, i3, a4);
+                b0 = TVec.MultiplyAdd(gv, j4, b0); b1 = TVec.MultiplyAdd(gv, j0, b1); b2 = TVec.MultiplyAdd(gv, j1, b2);
+                b3 = TVec.MultiplyAdd(gv, j2, b3); b4 = TVec.MultiplyAdd(gv, j3, b4);
+                g = ref Unsafe.Add(ref g, 10 * p);
+                x = ref Unsafe.Add(ref x, inputWidth);
+            }
+            nint r = at + lane;
+            AddTo(ref result, r, a0);
+            AddTo(ref result, r + p, a1);
+            AddTo(ref result, r + (2 * p), a2);
+            AddTo(ref result, r + (3 * p), a3);
+            AddTo(ref result, r + (4 * p), a4);
+            r += 5 * p;
+            AddTo(ref result, r, b0);
+            AddTo(ref result, r + p, b1);
+            AddTo(ref result, r + (2 * p), b2);
+            AddTo(ref result, r + (3 * p), b3);
+            AddTo(ref result, r + (4 * p), b4);
         }
     }
 
