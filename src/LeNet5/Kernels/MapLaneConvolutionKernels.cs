@@ -342,16 +342,34 @@ internal static class MapLaneConvolutionKernels
         }
     }
 
-    /// <summary>The block is (position, map); the output is (map, position), plus the bias.</summary>
+    /// <summary>
+    /// The block is (position, map); the output is (map, position), plus the bias. Through refs after one range check, two
+    /// positions a step (C3's whole correlation 1.04× the indexed span loop's, measured). 1,600 floats an image for C3 still
+    /// take about 3 % of a training step in a profile: the price of keeping the maps in the lanes.
+    /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void Scatter(ReadOnlySpan<float> block, ReadOnlySpan<float> bias, Span<float> output, int at, int count, int padded, int outputPlane)
     {
-        for (int t = 0; t < bias.Length; t++)
+        int targets = bias.Length;
+        if (targets == 0 || count == 0)
+            return;
+        ArgumentOutOfRangeException.ThrowIfLessThan(output.Length, ((targets - 1) * outputPlane) + at + count, nameof(output));
+        ArgumentOutOfRangeException.ThrowIfLessThan(block.Length, ((count - 1) * padded) + targets, nameof(block));
+        ref float from = ref Simd.Ref(block);
+        ref float to = ref Simd.Ref(output);
+        for (int t = 0; t < targets; t++)
         {
             float b = bias[t];
-            Span<float> row = output.Slice((t * outputPlane) + at, count);
-            for (int i = 0; i < row.Length; i++)
-                row[i] = block[(i * padded) + t] + b;
+            ref float row = ref Unsafe.Add(ref to, (t * outputPlane) + at);
+            ref float lane = ref Unsafe.Add(ref from, t);
+            int i = 0;
+            for (; i <= count - 2; i += 2)
+            {
+                Unsafe.Add(ref row, i) = Unsafe.Add(ref lane, i * padded) + b;
+                Unsafe.Add(ref row, i + 1) = Unsafe.Add(ref lane, (i + 1) * padded) + b;
+            }
+            if (i < count)
+                Unsafe.Add(ref row, i) = Unsafe.Add(ref lane, i * padded) + b;
         }
     }
 
