@@ -536,7 +536,7 @@ internal static class ConvolutionKernels
                 if (kernelSize == 5)
                     ScatterRowOfFive<TVec>(ref wideRef, ref kernelRef, ref planeRef, ref entryOffsets, block, vectors);
                 else
-                    ScatterRow<TVec>(ref wideRef, ref kernelRef, ref planeRef, ref entryOffsets, block, vectors, kernelSize);
+                    ScatterRow<TVec>(ref wideRef, ref kernelRef, ref planeRef, ref entryOffsets, block, vectors);
             }
         }
 
@@ -582,10 +582,10 @@ internal static class ConvolutionKernels
 
     /// <summary>One kernel row of fewer than five taps, two vectors of positions at a time (a last odd one alone); taps past the row's end repeat its last one.</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void ScatterRow<TVec>(ref float wide, ref float kernels, ref float planes, ref nint offsets, ScatterBlock block, int vectors, int kernelSize)
+    private static void ScatterRow<TVec>(ref float wide, ref float kernels, ref float planes, ref nint offsets, ScatterBlock block, int vectors)
         where TVec : struct, ISimdVector<TVec>
     {
-        int c = kernelSize - 1;
+        int c = block.KernelSize - 1;
         nint j1 = Math.Min(1, c), j2 = Math.Min(2, c), j3 = Math.Min(3, c), j4 = Math.Min(4, c);
         for (int v = 0; v < vectors; v += 2)
         {
