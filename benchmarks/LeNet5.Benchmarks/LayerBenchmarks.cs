@@ -42,12 +42,13 @@ public class LayerBenchmarks
             _workspace.Gradient(l, Batch).Fill(0.01f);
     }
 
+    /// <summary>The forward pass as inference runs it: with the layer's cache in the workspace (C3 keeps its kernels tap-major).</summary>
     [Benchmark]
     public void Forward()
     {
         int l = _index;
         ReadOnlySpan<float> input = l == 0 ? _inputs : _workspace.Activation(l - 1, Batch);
-        _network.Layers[l].Forward(_network.LayerParameters(l), input, _workspace.Activation(l, Batch), Batch, _workspace.Scratch);
+        _network.Layers[l].Forward(_network.LayerParameters(l), input, _workspace.Activation(l, Batch), Batch, _workspace.Scratch, _workspace.LayerCache(l));
     }
 
     /// <summary>The backward pass, input gradient included except below C1 (as in training).</summary>

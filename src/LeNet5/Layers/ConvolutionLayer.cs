@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using LeNet5.Data;
 using LeNet5.Kernels;
 using LeNet5.Model;
@@ -80,8 +81,14 @@ internal sealed class ConvolutionLayer : Layer
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    /// <summary>For map lanes: a copy of the kernels, then the tap-major kernels transposed from that copy (<see cref="TapMajorKernels"/>).</summary>
+    public override int CacheSize => UsesMapLanes ? KernelParameters + TransposedSize : 0;
+
     public override void Forward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> output, int batch, Span<float> scratch)
+        => Forward(parameters, input, output, batch, scratch, default);
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public override void Forward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> output, int batch, Span<float> scratch, Span<float> cache)
     {
         ReadOnlySpan<float> kernels = parameters[..KernelParameters], bias = parameters.Slice(KernelParameters, _table.Outputs);
         int inSize = InputShape.Size, outSize = OutputShape.Size;
@@ -91,8 +98,8 @@ internal sealed class ConvolutionLayer : Layer
         }
         else if (UsesMapLanes)
         {
-            Span<float> transposed = scratch[..TransposedSize], block = scratch[TransposedSize..];
-            MapLaneConvolutionKernels.Transpose(kernels, _transposedIndex, transposed);
+            ReadOnlySpan<float> transposed = TapMajorKernels(kernels, scratch[..TransposedSize], cache);
+            Span<float> block = scratch[TransposedSize..];
             for (int b = 0; b < batch; b++)
             {
                 Span<float> result = output.Slice(b * outSize, outSize);
@@ -109,6 +116,29 @@ internal sealed class ConvolutionLayer : Layer
                     output.Slice(b * outSize, outSize), Activation);
             }
         }
+    }
+
+    /// <summary>
+    /// The kernels in the tap-major layout the map-lane correlation reads. With a <paramref name="cache"/>, they are kept beside
+    /// the kernels they were transposed from and transposed again only when those differ, so inference (the same weights on
+    /// every call; the transpose is about 5 % of a batch-1 forward) does it once per workspace, and a training step, whose
+    /// weights have just changed, pays a compare that fails early and a copy. The compare is of bits: float equality would
+    /// take −0 for +0 and never match a NaN. A new cache is zeros: the transpose of zero kernels, so it is never stale.
+    /// </summary>
+    private ReadOnlySpan<float> TapMajorKernels(ReadOnlySpan<float> kernels, Span<float> scratch, Span<float> cache)
+    {
+        if (cache.IsEmpty)
+        {
+            MapLaneConvolutionKernels.Transpose(kernels, _transposedIndex, scratch);
+            return scratch;
+        }
+        Span<float> source = cache[..KernelParameters], transposed = cache.Slice(KernelParameters, TransposedSize);
+        if (!MemoryMarshal.Cast<float, int>(kernels).SequenceEqual(MemoryMarshal.Cast<float, int>(source)))
+        {
+            kernels.CopyTo(source);
+            MapLaneConvolutionKernels.Transpose(source, _transposedIndex, transposed);
+        }
+        return transposed;
     }
 
     public override void Backward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, ReadOnlySpan<float> output, Span<float> outputGradient,

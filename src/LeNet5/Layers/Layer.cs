@@ -33,7 +33,7 @@ internal abstract class Layer
     /// <summary>Trainable parameters, packed.</summary>
     public abstract int ParameterCount { get; }
 
-    /// <summary>Floats of scratch one call to <see cref="Forward"/> or <see cref="Backward"/> needs.</summary>
+    /// <summary>Floats of scratch one forward or <see cref="Backward"/> call needs.</summary>
     public virtual int ScratchSize => 0;
 
     /// <summary>The named tensors this layer's parameters are stored as, in file order.</summary>
@@ -44,8 +44,22 @@ internal abstract class Layer
     /// <summary>Fills the parameters with the paper's initialisation: uniform in ±2.4/F, F the unit's fan-in (Appendix A).</summary>
     public abstract void Initialize(Span<float> parameters, SeededRandom random);
 
+    /// <summary>
+    /// Floats a workspace keeps for this layer from one <see cref="Forward(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int, Span{float}, Span{float})"/>
+    /// to the next: values derived from the parameters alone (C3's kernels in its tap-major layout), so inference, whose
+    /// parameters do not change, derives them once. 0 for most layers.
+    /// </summary>
+    public virtual int CacheSize => 0;
+
     /// <summary>output = f(layer(input)) for <paramref name="batch"/> images.</summary>
     public abstract void Forward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> output, int batch, Span<float> scratch);
+
+    /// <summary>
+    /// <see cref="Forward(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int, Span{float})"/> with this layer's own
+    /// <paramref name="cache"/> (<see cref="CacheSize"/> floats, zeros when new, written only by this layer): the same bits.
+    /// </summary>
+    public virtual void Forward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> output, int batch, Span<float> scratch, Span<float> cache)
+        => Forward(parameters, input, output, batch, scratch);
 
     /// <summary>
     /// Given dL/d(output) in <paramref name="outputGradient"/> (overwritten with dL/d(pre-activation)),

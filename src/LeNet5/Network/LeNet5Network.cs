@@ -110,7 +110,7 @@ public sealed partial class LeNet5Network
         for (int l = 0; l < _layers.Length; l++)
         {
             ReadOnlySpan<float> input = l == 0 ? inputs : workspace.Activation(l - 1, batch);
-            _layers[l].Forward(LayerParameters(l), input, workspace.Activation(l, batch), batch, workspace.Scratch);
+            _layers[l].Forward(LayerParameters(l), input, workspace.Activation(l, batch), batch, workspace.Scratch, workspace.LayerCache(l));
         }
         return workspace.Activation(_layers.Length - 1, batch);
     }

@@ -3,7 +3,7 @@ namespace LeNet5.Network;
 /// <summary>
 /// Every buffer one forward/backward pass of a batch needs, allocated once: each layer's outputs and
 /// their gradients (carved from one buffer each by the same offsets), the parameter gradients, the input
-/// gradients and the layers' scratch. Reusing a workspace allocates nothing. One workspace per thread.
+/// gradients, the layers' scratch and what layers keep between passes (<see cref="LayerCache"/>). Reusing a workspace allocates nothing. One workspace per thread.
 /// </summary>
 public sealed class NetworkWorkspace
 {
@@ -13,6 +13,8 @@ public sealed class NetworkWorkspace
     private readonly float[] _gradients;
     private readonly float[] _parameterGradients;
     private readonly float[] _inputGradients;
+    private readonly int[] _cacheOffsets; // per layer, start of its cache in _caches
+    private readonly float[] _caches;
     private float[]? _parameterCurvature;
     private float[]? _curvatureScratch;
 
@@ -34,6 +36,10 @@ public sealed class NetworkWorkspace
         _parameterGradients = new float[network.ParameterCount];
         _inputGradients = new float[checked(capacity * LeNet5Network.InputSize)];
         Scratch = new float[network.Layers.Max(l => l.ScratchSize)];
+        _cacheOffsets = new int[layers + 1];
+        for (int l = 0; l < layers; l++)
+            _cacheOffsets[l + 1] = checked(_cacheOffsets[l] + network.Layers[l].CacheSize);
+        _caches = new float[_cacheOffsets[^1]];
     }
 
     internal LeNet5Network Network { get; }
@@ -54,6 +60,9 @@ public sealed class NetworkWorkspace
     public Span<float> ParameterCurvature => _parameterCurvature ??= new float[Network.ParameterCount];
 
     internal float[] Scratch { get; }
+
+    /// <summary>What layer <paramref name="layer"/> keeps from one forward pass to the next (<see cref="Layers.Layer.CacheSize"/>); its own, unlike <see cref="Scratch"/>.</summary>
+    internal Span<float> LayerCache(int layer) => _caches.AsSpan(_cacheOffsets[layer], _cacheOffsets[layer + 1] - _cacheOffsets[layer]);
 
     internal Span<float> CurvatureScratch => _curvatureScratch ??= new float[Network.Layers.Max(l => l.CurvatureScratchSize(Capacity))];
 
