@@ -87,6 +87,42 @@ public class ConvolutionKernelTests
     }
 
     /// <summary>
+    /// The way back out of the row stride, which the correlations store their results through: every row from where the
+    /// input's row stride puts it, nothing from the gaps (they hold NaN, so a float read from one shows), and not a float
+    /// written past the map (NaN after it must stay NaN). Row widths 1–40 as above.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Bits))]
+    public void FromRowStride_TakesEveryRow_AndNothingFromTheGaps(int bits)
+    {
+        var random = new Random(bits + 60);
+        TestUtil.WithWidth(bits, () =>
+        {
+            for (int outputWidth = 1; outputWidth <= 40; outputWidth++)
+            {
+                foreach (int gap in new[] { 0, 2, 4, 17 })
+                {
+                    int outputHeight = 1 + (outputWidth % 4), inputWidth = outputWidth + gap, run = ((outputHeight - 1) * inputWidth) + outputWidth;
+                    float[] wide = TestUtil.RandomFloats(random, run);
+                    for (int i = 0; i < run; i++)
+                    {
+                        if (i % inputWidth >= outputWidth)
+                            wide[i] = float.NaN;
+                    }
+                    float[] map = Enumerable.Repeat(float.NaN, (outputHeight * outputWidth) + 40).ToArray();
+                    ConvolutionKernels.FromRowStride(wide, outputHeight, outputWidth, inputWidth, map.AsSpan(0, outputHeight * outputWidth));
+                    for (int i = 0; i < outputHeight * outputWidth; i++)
+                    {
+                        float expected = wide[((i / outputWidth) * inputWidth) + (i % outputWidth)];
+                        Assert.True(expected.Equals(map[i]), $"ow={outputWidth} gap={gap} @{bits}: map[{i}] = {map[i]}, expected {expected}");
+                    }
+                    Assert.All(map[(outputHeight * outputWidth)..], value => Assert.True(float.IsNaN(value), $"ow={outputWidth} gap={gap} @{bits}: written past the map"));
+                }
+            }
+        });
+    }
+
+    /// <summary>
     /// Full tables take the grouped paths: the correlation six targets at a time, the kernel gradient two (three at 512
     /// bits) sharing each input load. 1–13 targets cover every remainder of a group; C1's own shape (1→6, 28×28, 5×5) is
     /// last.
