@@ -38,6 +38,14 @@ internal readonly struct Vec512 : ISimdVector<Vec512>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void LoadDeinterleaved(ref float source, nint index, out Vec512 even, out Vec512 odd)
     {
+        if (Avx512F.IsSupported)
+        {
+            var first = Vector512.LoadUnsafe(ref source, (nuint)index);
+            var second = Vector512.LoadUnsafe(ref source, (nuint)(index + Count));
+            even = new(Avx512F.PermuteVar16x32x2(first, Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30), second));
+            odd = new(Avx512F.PermuteVar16x32x2(first, Vector512.Create(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31), second));
+            return;
+        }
         var lower = Vector512.LoadUnsafe(ref source, (nuint)index).AsUInt64();
         var upper = Vector512.LoadUnsafe(ref source, (nuint)(index + Count)).AsUInt64();
         even = new(Vector512.Narrow(lower, upper).AsSingle());
@@ -46,6 +54,12 @@ internal readonly struct Vec512 : ISimdVector<Vec512>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void StoreInterleaved(Vec512 even, Vec512 odd, ref float destination, nint index)
     {
+        if (Avx512F.IsSupported)
+        {
+            Avx512F.PermuteVar16x32x2(even._value, Vector512.Create(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23), odd._value).StoreUnsafe(ref destination, (nuint)index);
+            Avx512F.PermuteVar16x32x2(even._value, Vector512.Create(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31), odd._value).StoreUnsafe(ref destination, (nuint)(index + Count));
+            return;
+        }
         var e = even._value.AsUInt32();
         var o = odd._value.AsUInt32();
         (Vector512.WidenLower(e) | Vector512.ShiftLeft(Vector512.WidenLower(o), 32)).AsSingle().StoreUnsafe(ref destination, (nuint)index);

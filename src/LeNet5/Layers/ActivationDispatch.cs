@@ -63,4 +63,18 @@ internal static class ActivationDispatch
             default: throw new ArgumentOutOfRangeException(nameof(activation), activation, null);
         }
     }
+
+    /// <summary><see cref="MapLaneConvolutionKernels.Correlate{TOp}"/> with f the activation (none when null).</summary>
+    public static void MapLaneCorrelate(ReadOnlySpan<float> input, int sources, int inputHeight, int inputWidth, ReadOnlySpan<float> transposed, int kernelSize,
+        ReadOnlySpan<float> bias, Span<float> output, Span<float> scratch, Activation? activation)
+    {
+        switch (activation)
+        {
+            case null: MapLaneConvolutionKernels.Correlate<ActivationKernels.IdentityOp>(input, sources, inputHeight, inputWidth, transposed, kernelSize, bias, output, scratch); break;
+            case Activation.ScaledTanh: MapLaneConvolutionKernels.Correlate<ActivationKernels.ScaledTanhOp>(input, sources, inputHeight, inputWidth, transposed, kernelSize, bias, output, scratch); break;
+            case Activation.Tanh: MapLaneConvolutionKernels.Correlate<ActivationKernels.TanhOp>(input, sources, inputHeight, inputWidth, transposed, kernelSize, bias, output, scratch); break;
+            case Activation.ReLU: MapLaneConvolutionKernels.Correlate<ActivationKernels.ReLUOp>(input, sources, inputHeight, inputWidth, transposed, kernelSize, bias, output, scratch); break;
+            default: throw new ArgumentOutOfRangeException(nameof(activation), activation, null);
+        }
+    }
 }

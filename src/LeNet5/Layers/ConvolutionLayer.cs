@@ -56,10 +56,13 @@ internal sealed class ConvolutionLayer : Layer
 
     private int InputGradientScratchSize => ConvolutionKernels.InputGradientScratchSize(_table.Outputs, _table.Inputs, InputShape.Height, InputShape.Width, _kernelSize);
 
-    /// <summary>The input gradient's scratch; for map lanes also the tap-major kernels (or their gradient) and one block.</summary>
+    /// <summary>
+    /// The input gradient's scratch; for map lanes also the tap-major kernels (or their gradient) and the correlation's
+    /// scratch, which also holds the output gradient position-major.
+    /// </summary>
     public override int ScratchSize => ComputedAsDense ? 0
         : InputGradientScratchSize
-            + (UsesMapLanes ? TransposedSize + (MapLaneConvolutionKernels.PaddedTargets(_table.Outputs) * Math.Max(10, OutputShape.Plane)) : 0);
+            + (UsesMapLanes ? TransposedSize + MapLaneConvolutionKernels.CorrelateScratchSize(_table.Outputs, OutputShape.Plane) : 0);
 
     public override IReadOnlyList<ParameterTensor> Tensors =>
     [
@@ -99,13 +102,11 @@ internal sealed class ConvolutionLayer : Layer
         else if (UsesMapLanes)
         {
             ReadOnlySpan<float> transposed = TapMajorKernels(kernels, scratch[..TransposedSize], cache);
-            Span<float> block = scratch[TransposedSize..];
+            Span<float> correlationScratch = scratch[TransposedSize..];
             for (int b = 0; b < batch; b++)
             {
-                Span<float> result = output.Slice(b * outSize, outSize);
-                MapLaneConvolutionKernels.Correlate(input.Slice(b * inSize, inSize), _table.Inputs, InputShape.Height, InputShape.Width, transposed, _kernelSize,
-                    bias, result, block);
-                ActivationDispatch.Forward(Activation!.Value, result);
+                ActivationDispatch.MapLaneCorrelate(input.Slice(b * inSize, inSize), _table.Inputs, InputShape.Height, InputShape.Width, transposed, _kernelSize,
+                    bias, output.Slice(b * outSize, outSize), correlationScratch, Activation);
             }
         }
         else

@@ -198,13 +198,24 @@ public class ConvolutionKernelTests
                         var transposed = new float[table.Inputs * taps * lanes];
                         int[] index = TableWiring.TransposedIndex(table, taps);
                         MapLaneConvolutionKernels.Transpose(kernels, index, transposed);
+                        // The scratch starts as garbage (NaN): nothing the kernel did not write may reach the output.
+                        int scratchSize = MapLaneConvolutionKernels.CorrelateScratchSize(table.Outputs, outputHeight * outputWidth);
                         float[] output = [.. new float[expectedOutput.Length], .. Enumerable.Repeat(12345f, 40)];
-                        float[] block = [.. new float[lanes * 10], .. Enumerable.Repeat(12345f, 40)];
-                        MapLaneConvolutionKernels.Correlate(input, table.Inputs, inputHeight, inputWidth, transposed, kernelSize, bias,
-                            output.AsSpan(0, expectedOutput.Length), block.AsSpan(0, lanes * 10));
+                        float[] block = [.. Enumerable.Repeat(float.NaN, scratchSize), .. Enumerable.Repeat(12345f, 40)];
+                        MapLaneConvolutionKernels.Correlate<ActivationKernels.IdentityOp>(input, table.Inputs, inputHeight, inputWidth, transposed, kernelSize, bias,
+                            output.AsSpan(0, expectedOutput.Length), block.AsSpan(0, scratchSize));
                         TestUtil.AssertClose(expectedOutput, output.AsSpan(0, expectedOutput.Length), Tolerance, $"map-lane correlate {what}");
                         Assert.All(output.AsSpan(expectedOutput.Length).ToArray(), v => Assert.Equal(12345f, v));
-                        Assert.All(block.AsSpan(lanes * 10).ToArray(), v => Assert.Equal(12345f, v));
+                        Assert.All(block.AsSpan(scratchSize).ToArray(), v => Assert.Equal(12345f, v));
+
+                        // The squash applied in the kernel: the same bits as the identity's output squashed in a pass of its own.
+                        float[] squashed = [.. new float[expectedOutput.Length], .. Enumerable.Repeat(12345f, 40)];
+                        MapLaneConvolutionKernels.Correlate<ActivationKernels.ScaledTanhOp>(input, table.Inputs, inputHeight, inputWidth, transposed, kernelSize, bias,
+                            squashed.AsSpan(0, expectedOutput.Length), block.AsSpan(0, scratchSize));
+                        var separately = output.AsSpan(0, expectedOutput.Length).ToArray();
+                        ActivationKernels.Forward<ActivationKernels.ScaledTanhOp>(separately);
+                        Assert.True(separately.AsSpan().SequenceEqual(squashed.AsSpan(0, expectedOutput.Length)), $"map-lane correlate with the squash {what}");
+                        Assert.All(squashed.AsSpan(expectedOutput.Length).ToArray(), v => Assert.Equal(12345f, v));
 
                         // Accumulated twice (two images), then added to a gradient that already holds values.
                         // Exact-length slices of longer arrays (the kernels write through Unsafe.Add): the tails must stay untouched.
