@@ -37,10 +37,18 @@ internal readonly struct Vec128 : ISimdVector<Vec128>
     public static Vec128 Select(Vec128 mask, Vec128 ifTrue, Vec128 ifFalse) => new(Vector128.ConditionalSelect(mask._value, ifTrue._value, ifFalse._value));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vec128 AndNot(Vec128 value, Vec128 mask) => new(Vector128.AndNot(value._value, mask._value));
-    /// <summary>Each (even, odd) pair is one 64-bit lane: its low half is the even float, so narrowing keeps it (little-endian).</summary>
+    /// <summary>One shuffle or unpack per vector on x86; elsewhere each (even, odd) pair is one 64-bit lane whose low half is the even float, so narrowing keeps it (little-endian).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void LoadDeinterleaved(ref float source, nint index, out Vec128 even, out Vec128 odd)
     {
+        if (Sse.IsSupported)
+        {
+            var first = Vector128.LoadUnsafe(ref source, (nuint)index);
+            var second = Vector128.LoadUnsafe(ref source, (nuint)(index + Count));
+            even = new(Sse.Shuffle(first, second, 0b10_00_10_00));
+            odd = new(Sse.Shuffle(first, second, 0b11_01_11_01));
+            return;
+        }
         var lower = Vector128.LoadUnsafe(ref source, (nuint)index).AsUInt64();
         var upper = Vector128.LoadUnsafe(ref source, (nuint)(index + Count)).AsUInt64();
         even = new(Vector128.Narrow(lower, upper).AsSingle());
@@ -49,6 +57,12 @@ internal readonly struct Vec128 : ISimdVector<Vec128>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void StoreInterleaved(Vec128 even, Vec128 odd, ref float destination, nint index)
     {
+        if (Sse.IsSupported)
+        {
+            Sse.UnpackLow(even._value, odd._value).StoreUnsafe(ref destination, (nuint)index);
+            Sse.UnpackHigh(even._value, odd._value).StoreUnsafe(ref destination, (nuint)(index + Count));
+            return;
+        }
         var e = even._value.AsUInt32();
         var o = odd._value.AsUInt32();
         (Vector128.WidenLower(e) | Vector128.ShiftLeft(Vector128.WidenLower(o), 32)).AsSingle().StoreUnsafe(ref destination, (nuint)index);

@@ -34,10 +34,30 @@ internal readonly struct Vec256 : ISimdVector<Vec256>
     public static Vec256 Select(Vec256 mask, Vec256 ifTrue, Vec256 ifFalse) => new(Vector256.ConditionalSelect(mask._value, ifTrue._value, ifFalse._value));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vec256 AndNot(Vec256 value, Vec256 mask) => new(Vector256.AndNot(value._value, mask._value));
-    /// <summary>Each (even, odd) pair is one 64-bit lane: its low half is the even float, so narrowing keeps it (little-endian).</summary>
+    /// <summary>
+    /// Two-source permutes where AVX-512 has them, in-lane shuffles and a cross-lane permute on AVX2; elsewhere each (even,
+    /// odd) pair is one 64-bit lane whose low half is the even float, so narrowing keeps it (little-endian).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void LoadDeinterleaved(ref float source, nint index, out Vec256 even, out Vec256 odd)
     {
+        if (Avx512F.VL.IsSupported)
+        {
+            var first = Vector256.LoadUnsafe(ref source, (nuint)index);
+            var second = Vector256.LoadUnsafe(ref source, (nuint)(index + Count));
+            even = new(Avx512F.VL.PermuteVar8x32x2(first, Vector256.Create(0, 2, 4, 6, 8, 10, 12, 14), second));
+            odd = new(Avx512F.VL.PermuteVar8x32x2(first, Vector256.Create(1, 3, 5, 7, 9, 11, 13, 15), second));
+            return;
+        }
+        if (Avx2.IsSupported)
+        {
+            // Within each 128-bit half, then the halves' 64-bit quarters put in order: [a0 a2 b0 b2 | a4 a6 b4 b6] → [a0 a2 a4 a6 b0 b2 b4 b6].
+            var first = Vector256.LoadUnsafe(ref source, (nuint)index);
+            var second = Vector256.LoadUnsafe(ref source, (nuint)(index + Count));
+            even = new(Avx2.Permute4x64(Avx.Shuffle(first, second, 0b10_00_10_00).AsDouble(), 0b11_01_10_00).AsSingle());
+            odd = new(Avx2.Permute4x64(Avx.Shuffle(first, second, 0b11_01_11_01).AsDouble(), 0b11_01_10_00).AsSingle());
+            return;
+        }
         var lower = Vector256.LoadUnsafe(ref source, (nuint)index).AsUInt64();
         var upper = Vector256.LoadUnsafe(ref source, (nuint)(index + Count)).AsUInt64();
         even = new(Vector256.Narrow(lower, upper).AsSingle());
@@ -46,6 +66,21 @@ internal readonly struct Vec256 : ISimdVector<Vec256>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void StoreInterleaved(Vec256 even, Vec256 odd, ref float destination, nint index)
     {
+        if (Avx512F.VL.IsSupported)
+        {
+            Avx512F.VL.PermuteVar8x32x2(even._value, Vector256.Create(0, 8, 1, 9, 2, 10, 3, 11), odd._value).StoreUnsafe(ref destination, (nuint)index);
+            Avx512F.VL.PermuteVar8x32x2(even._value, Vector256.Create(4, 12, 5, 13, 6, 14, 7, 15), odd._value).StoreUnsafe(ref destination, (nuint)(index + Count));
+            return;
+        }
+        if (Avx.IsSupported)
+        {
+            // [e0 o0 e1 o1 | e4 o4 e5 o5] and [e2 o2 e3 o3 | e6 o6 e7 o7], then their 128-bit halves paired in order.
+            var low = Avx.UnpackLow(even._value, odd._value);
+            var high = Avx.UnpackHigh(even._value, odd._value);
+            Avx.Permute2x128(low, high, 0x20).StoreUnsafe(ref destination, (nuint)index);
+            Avx.Permute2x128(low, high, 0x31).StoreUnsafe(ref destination, (nuint)(index + Count));
+            return;
+        }
         var e = even._value.AsUInt32();
         var o = odd._value.AsUInt32();
         (Vector256.WidenLower(e) | Vector256.ShiftLeft(Vector256.WidenLower(o), 32)).AsSingle().StoreUnsafe(ref destination, (nuint)index);
