@@ -59,7 +59,13 @@ internal interface ISimdVector<TSelf> where TSelf : struct, ISimdVector<TSelf>
     /// <summary>Floats index, index + 2, … into <paramref name="even"/> and index + 1, index + 3, … into <paramref name="odd"/>: 2·Count floats.</summary>
     static abstract void LoadDeinterleaved(ref float source, nint index, out TSelf even, out TSelf odd);
 
-    /// <summary>The inverse of <see cref="LoadDeinterleaved"/>: even[k] to index + 2k, odd[k] to index + 2k + 1.</summary>
+    /// <summary>
+    /// The lanes of <paramref name="even"/> and <paramref name="odd"/> alternated, in registers: the first Count of
+    /// e0 o0 e1 o1 … in <paramref name="lower"/>, the rest in <paramref name="upper"/> (one lane: even and odd as they are).
+    /// </summary>
+    static abstract void Interleave(TSelf even, TSelf odd, out TSelf lower, out TSelf upper);
+
+    /// <summary>The inverse of <see cref="LoadDeinterleaved"/>: even[k] to index + 2k, odd[k] to index + 2k + 1 (<see cref="Interleave"/>, stored).</summary>
     static abstract void StoreInterleaved(TSelf even, TSelf odd, ref float destination, nint index);
 
     /// <summary>Zeroes lanes below <paramref name="firstKept"/>: used to drop the lanes an overlapping tail vector shares with the previous one.</summary>

@@ -251,14 +251,40 @@ internal static class MapLaneConvolutionKernels
     /// Transposes a Tile×Tile tile, rows <paramref name="rowStride"/> apart, into <paramref name="result"/> (Tile·Tile
     /// floats, through <paramref name="work"/>): tile[p][t] to result[t·Tile + p]. Each pass is a perfect shuffle
     /// (out[2i] = in[i], out[2i + 1] = in[i + 128]), which rotates an element's 8-bit index left by one bit; four passes
-    /// rotate it by four, taking p·16 + t to t·16 + p. A pass is whole vectors and <see cref="ISimdVector{TSelf}.StoreInterleaved"/>,
-    /// so it is the same at every width.
+    /// rotate it by four, taking p·16 + t to t·16 + p. A pass is whole vectors and <see cref="ISimdVector{TSelf}.Interleave"/>,
+    /// so it is the same at every width; with a row per vector (512 bits) the tile stays in registers.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void TransposeTile<TVec>(ref float tile, nint rowStride, ref float work, ref float result)
         where TVec : struct, ISimdVector<TVec>
     {
         const int Half = Tile * Tile / 2;
+        if (TVec.Count == Tile)
+        {
+            // A row per vector: the four passes in registers (vector 2i and 2i + 1 of a pass interleave vectors i and i + 8).
+            TVec r0 = TVec.Load(ref tile, 0), r1 = TVec.Load(ref tile, rowStride), r2 = TVec.Load(ref tile, 2 * rowStride), r3 = TVec.Load(ref tile, 3 * rowStride);
+            TVec r4 = TVec.Load(ref tile, 4 * rowStride), r5 = TVec.Load(ref tile, 5 * rowStride), r6 = TVec.Load(ref tile, 6 * rowStride), r7 = TVec.Load(ref tile, 7 * rowStride);
+            TVec r8 = TVec.Load(ref tile, 8 * rowStride), r9 = TVec.Load(ref tile, 9 * rowStride), r10 = TVec.Load(ref tile, 10 * rowStride), r11 = TVec.Load(ref tile, 11 * rowStride);
+            TVec r12 = TVec.Load(ref tile, 12 * rowStride), r13 = TVec.Load(ref tile, 13 * rowStride), r14 = TVec.Load(ref tile, 14 * rowStride), r15 = TVec.Load(ref tile, 15 * rowStride);
+            for (int pass = 0; pass < 4; pass++)
+            {
+                TVec.Interleave(r0, r8, out var n0, out var n1);
+                TVec.Interleave(r1, r9, out var n2, out var n3);
+                TVec.Interleave(r2, r10, out var n4, out var n5);
+                TVec.Interleave(r3, r11, out var n6, out var n7);
+                TVec.Interleave(r4, r12, out var n8, out var n9);
+                TVec.Interleave(r5, r13, out var n10, out var n11);
+                TVec.Interleave(r6, r14, out var n12, out var n13);
+                TVec.Interleave(r7, r15, out var n14, out var n15);
+                (r0, r1, r2, r3, r4, r5, r6, r7) = (n0, n1, n2, n3, n4, n5, n6, n7);
+                (r8, r9, r10, r11, r12, r13, r14, r15) = (n8, n9, n10, n11, n12, n13, n14, n15);
+            }
+            TVec.Store(r0, ref result, 0); TVec.Store(r1, ref result, Tile); TVec.Store(r2, ref result, 2 * Tile); TVec.Store(r3, ref result, 3 * Tile);
+            TVec.Store(r4, ref result, 4 * Tile); TVec.Store(r5, ref result, 5 * Tile); TVec.Store(r6, ref result, 6 * Tile); TVec.Store(r7, ref result, 7 * Tile);
+            TVec.Store(r8, ref result, 8 * Tile); TVec.Store(r9, ref result, 9 * Tile); TVec.Store(r10, ref result, 10 * Tile); TVec.Store(r11, ref result, 11 * Tile);
+            TVec.Store(r12, ref result, 12 * Tile); TVec.Store(r13, ref result, 13 * Tile); TVec.Store(r14, ref result, 14 * Tile); TVec.Store(r15, ref result, 15 * Tile);
+            return;
+        }
         for (int i = 0; i < Half; i += TVec.Count)
         {
             nint at = ((i / Tile) * rowStride) + (i % Tile);

@@ -55,18 +55,25 @@ internal readonly struct Vec128 : ISimdVector<Vec128>
         odd = new(Vector128.Narrow(Vector128.ShiftRightLogical(lower, 32), Vector128.ShiftRightLogical(upper, 32)).AsSingle());
     }
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void StoreInterleaved(Vec128 even, Vec128 odd, ref float destination, nint index)
+    public static void Interleave(Vec128 even, Vec128 odd, out Vec128 lower, out Vec128 upper)
     {
         if (Sse.IsSupported)
         {
-            Sse.UnpackLow(even._value, odd._value).StoreUnsafe(ref destination, (nuint)index);
-            Sse.UnpackHigh(even._value, odd._value).StoreUnsafe(ref destination, (nuint)(index + Count));
+            lower = new(Sse.UnpackLow(even._value, odd._value));
+            upper = new(Sse.UnpackHigh(even._value, odd._value));
             return;
         }
         var e = even._value.AsUInt32();
         var o = odd._value.AsUInt32();
-        (Vector128.WidenLower(e) | Vector128.ShiftLeft(Vector128.WidenLower(o), 32)).AsSingle().StoreUnsafe(ref destination, (nuint)index);
-        (Vector128.WidenUpper(e) | Vector128.ShiftLeft(Vector128.WidenUpper(o), 32)).AsSingle().StoreUnsafe(ref destination, (nuint)(index + Count));
+        lower = new((Vector128.WidenLower(e) | Vector128.ShiftLeft(Vector128.WidenLower(o), 32)).AsSingle());
+        upper = new((Vector128.WidenUpper(e) | Vector128.ShiftLeft(Vector128.WidenUpper(o), 32)).AsSingle());
+    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreInterleaved(Vec128 even, Vec128 odd, ref float destination, nint index)
+    {
+        Interleave(even, odd, out var lower, out var upper);
+        Store(lower, ref destination, index);
+        Store(upper, ref destination, index + Count);
     }
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vec128 WhereGreaterThanZero(Vec128 condition, Vec128 value) => new(Vector128.GreaterThan(condition._value, Vector128<float>.Zero) & value._value);

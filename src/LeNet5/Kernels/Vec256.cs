@@ -64,12 +64,12 @@ internal readonly struct Vec256 : ISimdVector<Vec256>
         odd = new(Vector256.Narrow(Vector256.ShiftRightLogical(lower, 32), Vector256.ShiftRightLogical(upper, 32)).AsSingle());
     }
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void StoreInterleaved(Vec256 even, Vec256 odd, ref float destination, nint index)
+    public static void Interleave(Vec256 even, Vec256 odd, out Vec256 lower, out Vec256 upper)
     {
         if (Avx512F.VL.IsSupported)
         {
-            Avx512F.VL.PermuteVar8x32x2(even._value, Vector256.Create(0, 8, 1, 9, 2, 10, 3, 11), odd._value).StoreUnsafe(ref destination, (nuint)index);
-            Avx512F.VL.PermuteVar8x32x2(even._value, Vector256.Create(4, 12, 5, 13, 6, 14, 7, 15), odd._value).StoreUnsafe(ref destination, (nuint)(index + Count));
+            lower = new(Avx512F.VL.PermuteVar8x32x2(even._value, Vector256.Create(0, 8, 1, 9, 2, 10, 3, 11), odd._value));
+            upper = new(Avx512F.VL.PermuteVar8x32x2(even._value, Vector256.Create(4, 12, 5, 13, 6, 14, 7, 15), odd._value));
             return;
         }
         if (Avx.IsSupported)
@@ -77,14 +77,21 @@ internal readonly struct Vec256 : ISimdVector<Vec256>
             // [e0 o0 e1 o1 | e4 o4 e5 o5] and [e2 o2 e3 o3 | e6 o6 e7 o7], then their 128-bit halves paired in order.
             var low = Avx.UnpackLow(even._value, odd._value);
             var high = Avx.UnpackHigh(even._value, odd._value);
-            Avx.Permute2x128(low, high, 0x20).StoreUnsafe(ref destination, (nuint)index);
-            Avx.Permute2x128(low, high, 0x31).StoreUnsafe(ref destination, (nuint)(index + Count));
+            lower = new(Avx.Permute2x128(low, high, 0x20));
+            upper = new(Avx.Permute2x128(low, high, 0x31));
             return;
         }
         var e = even._value.AsUInt32();
         var o = odd._value.AsUInt32();
-        (Vector256.WidenLower(e) | Vector256.ShiftLeft(Vector256.WidenLower(o), 32)).AsSingle().StoreUnsafe(ref destination, (nuint)index);
-        (Vector256.WidenUpper(e) | Vector256.ShiftLeft(Vector256.WidenUpper(o), 32)).AsSingle().StoreUnsafe(ref destination, (nuint)(index + Count));
+        lower = new((Vector256.WidenLower(e) | Vector256.ShiftLeft(Vector256.WidenLower(o), 32)).AsSingle());
+        upper = new((Vector256.WidenUpper(e) | Vector256.ShiftLeft(Vector256.WidenUpper(o), 32)).AsSingle());
+    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreInterleaved(Vec256 even, Vec256 odd, ref float destination, nint index)
+    {
+        Interleave(even, odd, out var lower, out var upper);
+        Store(lower, ref destination, index);
+        Store(upper, ref destination, index + Count);
     }
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vec256 WhereGreaterThanZero(Vec256 condition, Vec256 value) => new(Vector256.GreaterThan(condition._value, Vector256<float>.Zero) & value._value);

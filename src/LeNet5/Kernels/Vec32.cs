@@ -36,6 +36,12 @@ internal readonly struct Vec32 : ISimdVector<Vec32>
         odd = new(Unsafe.Add(ref source, index + 1));
     }
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Interleave(Vec32 even, Vec32 odd, out Vec32 lower, out Vec32 upper)
+    {
+        lower = even;
+        upper = odd;
+    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void StoreInterleaved(Vec32 even, Vec32 odd, ref float destination, nint index)
     {
         Unsafe.Add(ref destination, index) = even._value;

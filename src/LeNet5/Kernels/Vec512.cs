@@ -55,18 +55,25 @@ internal readonly struct Vec512 : ISimdVector<Vec512>
         odd = new(Vector512.Narrow(Vector512.ShiftRightLogical(lower, 32), Vector512.ShiftRightLogical(upper, 32)).AsSingle());
     }
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void StoreInterleaved(Vec512 even, Vec512 odd, ref float destination, nint index)
+    public static void Interleave(Vec512 even, Vec512 odd, out Vec512 lower, out Vec512 upper)
     {
         if (Avx512F.IsSupported)
         {
-            Avx512F.PermuteVar16x32x2(even._value, Vector512.Create(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23), odd._value).StoreUnsafe(ref destination, (nuint)index);
-            Avx512F.PermuteVar16x32x2(even._value, Vector512.Create(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31), odd._value).StoreUnsafe(ref destination, (nuint)(index + Count));
+            lower = new(Avx512F.PermuteVar16x32x2(even._value, Vector512.Create(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23), odd._value));
+            upper = new(Avx512F.PermuteVar16x32x2(even._value, Vector512.Create(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31), odd._value));
             return;
         }
         var e = even._value.AsUInt32();
         var o = odd._value.AsUInt32();
-        (Vector512.WidenLower(e) | Vector512.ShiftLeft(Vector512.WidenLower(o), 32)).AsSingle().StoreUnsafe(ref destination, (nuint)index);
-        (Vector512.WidenUpper(e) | Vector512.ShiftLeft(Vector512.WidenUpper(o), 32)).AsSingle().StoreUnsafe(ref destination, (nuint)(index + Count));
+        lower = new((Vector512.WidenLower(e) | Vector512.ShiftLeft(Vector512.WidenLower(o), 32)).AsSingle());
+        upper = new((Vector512.WidenUpper(e) | Vector512.ShiftLeft(Vector512.WidenUpper(o), 32)).AsSingle());
+    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreInterleaved(Vec512 even, Vec512 odd, ref float destination, nint index)
+    {
+        Interleave(even, odd, out var lower, out var upper);
+        Store(lower, ref destination, index);
+        Store(upper, ref destination, index + Count);
     }
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vec512 WhereGreaterThanZero(Vec512 condition, Vec512 value) => new(Vector512.GreaterThan(condition._value, Vector512<float>.Zero) & value._value);
