@@ -222,7 +222,7 @@ public class ConvolutionKernelTests
                         const float Guard = 12345f;
                         float[] transposedGradient = [.. new float[transposed.Length], .. Enumerable.Repeat(Guard, 40)];
                         // The position-major scratch starts as garbage: the kernel must write every lane a weight's gradient reads.
-                        float[] scratch = [.. Enumerable.Repeat(float.NaN, lanes * outputHeight * outputWidth), .. Enumerable.Repeat(Guard, 40)];
+                        float[] scratch = [.. Enumerable.Repeat(float.NaN, MapLaneConvolutionKernels.GradientScratchSize(table.Outputs, outputHeight * outputWidth)), .. Enumerable.Repeat(Guard, 40)];
                         Span<float> dwt = transposedGradient.AsSpan(0, transposed.Length), positionMajor = scratch.AsSpan(0, scratch.Length - 40);
                         MapLaneConvolutionKernels.AccumulateGradients(input, table.Inputs, inputHeight, inputWidth, gradient, table.Outputs, kernelSize, dwt, positionMajor);
                         MapLaneConvolutionKernels.AccumulateGradients(input, table.Inputs, inputHeight, inputWidth, gradient, table.Outputs, kernelSize, dwt, positionMajor);
