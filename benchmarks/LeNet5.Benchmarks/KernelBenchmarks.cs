@@ -45,7 +45,7 @@ public class KernelBenchmarks
     public void Setup()
     {
         Simd.MaxBits = Bits;
-        MapLaneConvolutionKernels.Transpose(_c3Kernels, TableWiring.TransposedIndex(ConnectionTable.PaperC3, 25), _c3Transposed);
+        MapLaneConvolutionKernels.Transpose(_c3Kernels, TableWiring.ConnectionGrid(ConnectionTable.PaperC3), 6, 25, _c3Transposed, _c3Block);
     }
 
     [GlobalCleanup]

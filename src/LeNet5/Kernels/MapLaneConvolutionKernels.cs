@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 
 namespace LeNet5.Kernels;
 
@@ -24,79 +23,188 @@ internal static class MapLaneConvolutionKernels
     public static int PaddedTargets(int targets) => (targets + 15) / 16 * 16;
 
     /// <summary>
-    /// Where each packed kernel weight (one K×K kernel per connection, connection by connection, connection c joining
-    /// source map <paramref name="sourceOfConnection"/>[c] to target map <paramref name="targetOfConnection"/>[c]) stands in the
-    /// tap-major layout: computed once per layer, so that moving weights between the two layouts is one indexed copy.
+    /// grid[s·P + t] = the connection joining source map s to target map t, or −1 where the table has none (and in the
+    /// padding lanes t ≥ targets), for connections c joining <paramref name="sourceOfConnection"/>[c] to
+    /// <paramref name="targetOfConnection"/>[c]: computed once per layer, it is what moving kernels between the packed and
+    /// the tap-major layouts needs.
     /// </summary>
-    public static int[] TransposedIndex(int targets, ReadOnlySpan<int> targetOfConnection, ReadOnlySpan<int> sourceOfConnection, int taps)
+    public static int[] ConnectionGrid(int sources, int targets, ReadOnlySpan<int> targetOfConnection, ReadOnlySpan<int> sourceOfConnection)
     {
         int padded = PaddedTargets(targets);
-        var index = new int[targetOfConnection.Length * taps];
+        var grid = new int[sources * padded];
+        grid.AsSpan().Fill(-1);
         for (int c = 0; c < targetOfConnection.Length; c++)
+            grid[(sourceOfConnection[c] * padded) + targetOfConnection[c]] = c;
+        return grid;
+    }
+
+    /// <summary>The scratch <see cref="Transpose"/> and <see cref="AddTransposed"/> need: one group's kernels row by row, and two transpose tiles.</summary>
+    public static int TransposeScratchSize(int taps) => (Tile * taps) + (2 * Tile * Tile);
+
+    /// <summary>
+    /// The packed kernels (one K×K kernel per connection, connection by connection) in the tap-major layout,
+    /// transposed[(s·K² + tap)·P + t], zeros where <paramref name="grid"/> (<see cref="ConnectionGrid"/>) has no
+    /// connection; every float of the layout is written. Once per forward pass of C3 whose weights changed, so at batch 1
+    /// once per training step. For each source map and group of 16 targets the group's kernels are gathered as 16 rows and
+    /// turned tap-major 16 taps at a time (<see cref="TransposeTile"/>), instead of a float at a time through an index.
+    /// <paramref name="scratch"/>: <see cref="TransposeScratchSize"/> floats.
+    /// </summary>
+    public static void Transpose(ReadOnlySpan<float> kernels, ReadOnlySpan<int> grid, int sources, int taps, Span<float> transposed, Span<float> scratch)
+    {
+        switch (Simd.WidthFor(16))
         {
-            int t = targetOfConnection[c], s = sourceOfConnection[c];
-            for (int tap = 0; tap < taps; tap++)
-                index[(c * taps) + tap] = (((s * taps) + tap) * padded) + t;
+            case 16: Move<Vec512, ToTapMajor>(transposed, grid, sources, taps, kernels, default, scratch); break;
+            case 8: Move<Vec256, ToTapMajor>(transposed, grid, sources, taps, kernels, default, scratch); break;
+            case 4: Move<Vec128, ToTapMajor>(transposed, grid, sources, taps, kernels, default, scratch); break;
+            default: Move<Vec32, ToTapMajor>(transposed, grid, sources, taps, kernels, default, scratch); break;
         }
-        return index;
     }
 
     /// <summary>
-    /// Scatters packed kernels into the tap-major layout (zeros where the table has no connection). Once per forward pass
-    /// of C3, so at batch 1 once per image: four weights a step through refs, their four indices checked together (1.5×
-    /// the indexed span loop it replaced, measured).
+    /// Adds the tap-major kernel gradient back into the packed kernel gradient, connection by connection: the inverse
+    /// of <see cref="Transpose"/>'s move, each packed weight's gradient gaining its one tap-major value.
+    /// <paramref name="scratch"/>: <see cref="TransposeScratchSize"/> floats.
+    /// </summary>
+    public static void AddTransposed(ReadOnlySpan<float> transposed, ReadOnlySpan<int> grid, int sources, int taps, Span<float> kernelGradient, Span<float> scratch)
+    {
+        switch (Simd.WidthFor(16))
+        {
+            case 16: Move<Vec512, FromTapMajor>(default, grid, sources, taps, transposed, kernelGradient, scratch); break;
+            case 8: Move<Vec256, FromTapMajor>(default, grid, sources, taps, transposed, kernelGradient, scratch); break;
+            case 4: Move<Vec128, FromTapMajor>(default, grid, sources, taps, transposed, kernelGradient, scratch); break;
+            default: Move<Vec32, FromTapMajor>(default, grid, sources, taps, transposed, kernelGradient, scratch); break;
+        }
+    }
+
+    /// <summary>Which way <see cref="Move"/> goes.</summary>
+    private interface IMoveDirection
+    {
+        static abstract bool IntoTapMajor { get; }
+    }
+
+    private readonly struct ToTapMajor : IMoveDirection
+    {
+        public static bool IntoTapMajor => true;
+    }
+
+    private readonly struct FromTapMajor : IMoveDirection
+    {
+        public static bool IntoTapMajor => false;
+    }
+
+    /// <summary>
+    /// <see cref="Transpose"/> (packed → tapMajor, written) or <see cref="AddTransposed"/> (tapMajor → added into
+    /// packedGradient): per source map and group of 16 targets, rows[t][tap] holds the group's kernels, moved to or from
+    /// the tap-major layout a 16×16 tile at a time (the last tile of a row ending at the row's end, copying a few taps
+    /// twice); kernels of fewer than 16 taps a float at a time.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    public static void Transpose(ReadOnlySpan<float> kernels, ReadOnlySpan<int> index, Span<float> transposed)
+    private static void Move<TVec, TDirection>(Span<float> tapMajorOut, ReadOnlySpan<int> grid, int sources, int taps, ReadOnlySpan<float> source,
+        Span<float> packedGradient, Span<float> scratch)
+        where TVec : struct, ISimdVector<TVec>
+        where TDirection : struct, IMoveDirection
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(kernels.Length, index.Length, nameof(kernels));
-        transposed.Clear();
-        ref float from = ref Simd.Ref(kernels);
-        ref float to = ref Simd.Ref(transposed);
-        ref int at = ref MemoryMarshal.GetReference(index);
-        uint length = (uint)transposed.Length;
-        int i = 0;
-        for (; i <= index.Length - 4; i += 4)
+        bool into = TDirection.IntoTapMajor;
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(sources);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(taps);
+        int padded = grid.Length / sources;
+        if (padded * sources != grid.Length || padded == 0 || padded % Tile != 0)
+            throw new ArgumentException($"The connection grid's {grid.Length} entries are not {sources} rows of whole 16-lane groups.", nameof(grid));
+        int connections = (into ? source.Length : packedGradient.Length) / taps;
+        foreach (int c in grid)
         {
-            int a = Unsafe.Add(ref at, i), b = Unsafe.Add(ref at, i + 1), c = Unsafe.Add(ref at, i + 2), d = Unsafe.Add(ref at, i + 3);
-            CheckIndices(a, b, c, d, length);
-            Unsafe.Add(ref to, a) = Unsafe.Add(ref from, i);
-            Unsafe.Add(ref to, b) = Unsafe.Add(ref from, i + 1);
-            Unsafe.Add(ref to, c) = Unsafe.Add(ref from, i + 2);
-            Unsafe.Add(ref to, d) = Unsafe.Add(ref from, i + 3);
+            if (c < -1 || c >= connections)
+                throw new ArgumentOutOfRangeException(nameof(grid), c, $"A connection outside the {connections} the kernels hold.");
         }
-        for (; i < index.Length; i++)
-            transposed[index[i]] = kernels[i];
+        ArgumentOutOfRangeException.ThrowIfLessThan(into ? tapMajorOut.Length : source.Length, sources * taps * padded, "tapMajor");
+        ArgumentOutOfRangeException.ThrowIfLessThan(scratch.Length, TransposeScratchSize(taps), nameof(scratch));
+        Span<float> rows = scratch[..(Tile * taps)];
+        ref float rowRef = ref Simd.Ref(rows);
+        ref float work = ref Unsafe.Add(ref Simd.Ref(scratch), Tile * taps);
+        ref float result = ref Unsafe.Add(ref work, Tile * Tile);
+        ref float tapMajor = ref into ? ref Simd.Ref(tapMajorOut) : ref Simd.Ref(source);
+        for (int s = 0; s < sources; s++)
+        {
+            for (int group = 0; group < padded; group += Tile)
+            {
+                ReadOnlySpan<int> connectionOf = grid.Slice((s * padded) + group, Tile);
+                if (into)
+                {
+                    for (int t = 0; t < Tile; t++)
+                    {
+                        if (connectionOf[t] >= 0)
+                            source.Slice(connectionOf[t] * taps, taps).CopyTo(rows.Slice(t * taps, taps));
+                        else
+                            rows.Slice(t * taps, taps).Clear();
+                    }
+                }
+                ref float block = ref Unsafe.Add(ref tapMajor, ((nint)s * taps * padded) + group);
+                if (taps >= Tile)
+                {
+                    for (int tap0 = 0; tap0 < taps; tap0 += Tile)
+                    {
+                        int start = Math.Min(tap0, taps - Tile);
+                        if (into)
+                        {
+                            // Rows are targets, columns taps: the tile comes out as result[tap·16 + t].
+                            TransposeTile<TVec>(ref Unsafe.Add(ref rowRef, start), taps, ref work, ref result);
+                            for (int tap = 0; tap < Tile; tap++)
+                                Copy<TVec>(ref Unsafe.Add(ref result, tap * Tile), ref Unsafe.Add(ref block, (nint)(start + tap) * padded));
+                        }
+                        else
+                        {
+                            // Rows are taps, columns targets: the tile comes out as result[t·16 + tap].
+                            TransposeTile<TVec>(ref Unsafe.Add(ref block, (nint)start * padded), padded, ref work, ref result);
+                            for (int t = 0; t < Tile; t++)
+                                Copy<TVec>(ref Unsafe.Add(ref result, t * Tile), ref Unsafe.Add(ref rowRef, (t * taps) + start));
+                        }
+                    }
+                }
+                else
+                {
+                    for (int t = 0; t < Tile; t++)
+                    {
+                        for (int tap = 0; tap < taps; tap++)
+                        {
+                            ref float at = ref Unsafe.Add(ref block, ((nint)tap * padded) + t);
+                            if (into)
+                                at = rows[(t * taps) + tap];
+                            else
+                                rows[(t * taps) + tap] = at;
+                        }
+                    }
+                }
+                if (!into)
+                {
+                    for (int t = 0; t < Tile; t++)
+                    {
+                        if (connectionOf[t] >= 0)
+                            AddInto<TVec>(rows.Slice(t * taps, taps), packedGradient.Slice(connectionOf[t] * taps, taps));
+                    }
+                }
+            }
+        }
     }
 
-    /// <summary>Adds the tap-major kernel gradient back into the packed kernel gradient, connection by connection (as <see cref="Transpose"/>, four a step).</summary>
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    public static void AddTransposed(ReadOnlySpan<float> transposed, ReadOnlySpan<int> index, Span<float> kernelGradient)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(kernelGradient.Length, index.Length, nameof(kernelGradient));
-        ref float from = ref Simd.Ref(transposed);
-        ref float to = ref Simd.Ref(kernelGradient);
-        ref int at = ref MemoryMarshal.GetReference(index);
-        uint length = (uint)transposed.Length;
-        int i = 0;
-        for (; i <= index.Length - 4; i += 4)
-        {
-            int a = Unsafe.Add(ref at, i), b = Unsafe.Add(ref at, i + 1), c = Unsafe.Add(ref at, i + 2), d = Unsafe.Add(ref at, i + 3);
-            CheckIndices(a, b, c, d, length);
-            Unsafe.Add(ref to, i) += Unsafe.Add(ref from, a);
-            Unsafe.Add(ref to, i + 1) += Unsafe.Add(ref from, b);
-            Unsafe.Add(ref to, i + 2) += Unsafe.Add(ref from, c);
-            Unsafe.Add(ref to, i + 3) += Unsafe.Add(ref from, d);
-        }
-        for (; i < index.Length; i++)
-            kernelGradient[i] += transposed[index[i]];
-    }
-
+    /// <summary>Tile floats from <paramref name="from"/> to <paramref name="to"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void CheckIndices(int a, int b, int c, int d, uint length)
+    private static void Copy<TVec>(ref float from, ref float to) where TVec : struct, ISimdVector<TVec>
     {
-        if ((uint)a >= length || (uint)b >= length || (uint)c >= length || (uint)d >= length)
-            throw new ArgumentOutOfRangeException("index", "A tap-major index lies outside the transposed kernels.");
+        for (int c = 0; c < Tile; c += TVec.Count)
+            TVec.Store(TVec.Load(ref from, c), ref to, c);
+    }
+
+    /// <summary>destination[i] += values[i]: whole vectors, then the rest a float at a time (never a lane twice).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddInto<TVec>(ReadOnlySpan<float> values, Span<float> destination) where TVec : struct, ISimdVector<TVec>
+    {
+        ref float from = ref Simd.Ref(values);
+        ref float to = ref Simd.Ref(destination);
+        int i = 0;
+        for (; i <= values.Length - TVec.Count; i += TVec.Count)
+            TVec.Store(TVec.Add(TVec.Load(ref to, i), TVec.Load(ref from, i)), ref to, i);
+        for (; i < values.Length; i++)
+            Unsafe.Add(ref to, i) += Unsafe.Add(ref from, i);
     }
 
     /// <summary>The side of the square tiles <see cref="ToMapMajor"/> transposes: the widest vector's lane count.</summary>

@@ -20,7 +20,7 @@ internal sealed class ConvolutionLayer : Layer
     private readonly MapWiring _transposed;
     private readonly int _kernelSize;
     private readonly string _prefix;
-    private readonly int[] _transposedIndex;
+    private readonly int[] _connectionGrid;
 
     public ConvolutionLayer(string name, TensorShape input, int kernelSize, ConnectionTable table, Activation activation)
         : base(name, input, new TensorShape(table.Outputs, input.Height - kernelSize + 1, input.Width - kernelSize + 1), activation)
@@ -32,7 +32,7 @@ internal sealed class ConvolutionLayer : Layer
         _forward = TableWiring.Forward(table);
         _transposed = TableWiring.Transposed(table);
         _prefix = name.ToLowerInvariant();
-        _transposedIndex = UsesMapLanes ? TableWiring.TransposedIndex(table, Taps) : [];
+        _connectionGrid = UsesMapLanes ? TableWiring.ConnectionGrid(table) : [];
     }
 
     public ConnectionTable Table => _table;
@@ -62,7 +62,9 @@ internal sealed class ConvolutionLayer : Layer
     /// </summary>
     public override int ScratchSize => ComputedAsDense ? 0
         : InputGradientScratchSize
-            + (UsesMapLanes ? TransposedSize + MapLaneConvolutionKernels.CorrelateScratchSize(_table.Outputs, OutputShape.Plane) : 0);
+            + (UsesMapLanes
+                ? TransposedSize + Math.Max(MapLaneConvolutionKernels.CorrelateScratchSize(_table.Outputs, OutputShape.Plane), MapLaneConvolutionKernels.TransposeScratchSize(Taps))
+                : 0);
 
     public override IReadOnlyList<ParameterTensor> Tensors =>
     [
@@ -101,7 +103,7 @@ internal sealed class ConvolutionLayer : Layer
         }
         else if (UsesMapLanes)
         {
-            ReadOnlySpan<float> transposed = TapMajorKernels(kernels, scratch[..TransposedSize], cache);
+            ReadOnlySpan<float> transposed = TapMajorKernels(kernels, scratch, cache);
             Span<float> correlationScratch = scratch[TransposedSize..];
             for (int b = 0; b < batch; b++)
             {
@@ -128,16 +130,17 @@ internal sealed class ConvolutionLayer : Layer
     /// </summary>
     private ReadOnlySpan<float> TapMajorKernels(ReadOnlySpan<float> kernels, Span<float> scratch, Span<float> cache)
     {
+        Span<float> transposeScratch = scratch[TransposedSize..];
         if (cache.IsEmpty)
         {
-            MapLaneConvolutionKernels.Transpose(kernels, _transposedIndex, scratch);
-            return scratch;
+            MapLaneConvolutionKernels.Transpose(kernels, _connectionGrid, _table.Inputs, Taps, scratch[..TransposedSize], transposeScratch);
+            return scratch[..TransposedSize];
         }
         Span<float> source = cache[..KernelParameters], transposed = cache.Slice(KernelParameters, TransposedSize);
         if (!MemoryMarshal.Cast<float, int>(kernels).SequenceEqual(MemoryMarshal.Cast<float, int>(source)))
         {
             kernels.CopyTo(source);
-            MapLaneConvolutionKernels.Transpose(source, _transposedIndex, transposed);
+            MapLaneConvolutionKernels.Transpose(source, _connectionGrid, _table.Inputs, Taps, transposed, transposeScratch);
         }
         return transposed;
     }
@@ -214,6 +217,6 @@ internal sealed class ConvolutionLayer : Layer
             }
         }
         if (UsesMapLanes)
-            MapLaneConvolutionKernels.AddTransposed(transposedGradient, _transposedIndex, kernelGradient);
+            MapLaneConvolutionKernels.AddTransposed(transposedGradient, _connectionGrid, _table.Inputs, Taps, kernelGradient, positionMajor);
     }
 }

@@ -14,7 +14,7 @@ internal static class TableWiring
     public static MapWiring Transposed(ConnectionTable table)
         => MapWiring.Transposed(table.Inputs, table.Outputs, table.OutputOfConnection, table.InputOfConnection);
 
-    /// <summary>Where each packed kernel weight stands in the map-lane kernels' tap-major layout.</summary>
-    public static int[] TransposedIndex(ConnectionTable table, int taps)
-        => MapLaneConvolutionKernels.TransposedIndex(table.Outputs, table.OutputOfConnection, table.InputOfConnection, taps);
+    /// <summary>The connection joining each (input map, output map) pair, or −1: what the map-lane kernels' tap-major layout is built from.</summary>
+    public static int[] ConnectionGrid(ConnectionTable table)
+        => MapLaneConvolutionKernels.ConnectionGrid(table.Inputs, table.Outputs, table.OutputOfConnection, table.InputOfConnection);
 }

@@ -195,9 +195,12 @@ public class ConvolutionKernelTests
                         var (expectedOutput, expectedKernelGradient, _) = Reference(table, input, inputHeight, inputWidth, kernels, kernelSize, bias, gradient);
                         string what = $"{table.Inputs}→{table.Outputs} k={kernelSize} w={outputWidth} @{bits}";
 
-                        var transposed = new float[table.Inputs * taps * lanes];
-                        int[] index = TableWiring.TransposedIndex(table, taps);
-                        MapLaneConvolutionKernels.Transpose(kernels, index, transposed);
+                        // The layout starts as garbage (NaN): Transpose must write every float of it, zeros where there is no connection.
+                        var transposed = Enumerable.Repeat(float.NaN, table.Inputs * taps * lanes).ToArray();
+                        int[] grid = TableWiring.ConnectionGrid(table);
+                        var moveScratch = new float[MapLaneConvolutionKernels.TransposeScratchSize(taps)];
+                        MapLaneConvolutionKernels.Transpose(kernels, grid, table.Inputs, taps, transposed, moveScratch);
+                        Assert.Equal(TapMajor(table, kernels, taps, lanes), transposed);
                         // The scratch starts as garbage (NaN): nothing the kernel did not write may reach the output.
                         int scratchSize = MapLaneConvolutionKernels.CorrelateScratchSize(table.Outputs, outputHeight * outputWidth);
                         float[] output = [.. new float[expectedOutput.Length], .. Enumerable.Repeat(12345f, 40)];
@@ -230,7 +233,7 @@ public class ConvolutionKernelTests
                         Assert.All(scratch.AsSpan(scratch.Length - 40).ToArray(), v => Assert.Equal(Guard, v));
                         float[] start = TestUtil.RandomFloats(random, kernels.Length);
                         var kernelGradient = (float[])start.Clone();
-                        MapLaneConvolutionKernels.AddTransposed(transposedGradient, index, kernelGradient);
+                        MapLaneConvolutionKernels.AddTransposed(transposedGradient, grid, table.Inputs, taps, kernelGradient, moveScratch);
                         TestUtil.AssertClose(expectedKernelGradient.Select((v, i) => start[i] + (2 * v)).ToArray(), kernelGradient, Tolerance, $"map-lane kernel gradient {what}");
                     }
                 }
@@ -238,19 +241,36 @@ public class ConvolutionKernelTests
         });
     }
 
-    [Fact]
-    public void MapLaneTranspose_RejectsAnIndexOutsideTheLayout()
+    /// <summary>The tap-major layout by its definition: transposed[(s·K² + tap)·P + t] = kernel (s → t)[tap], zero where the table has no such connection.</summary>
+    private static float[] TapMajor(ConnectionTable table, float[] kernels, int taps, int lanes)
     {
-        int[] index = TableWiring.TransposedIndex(ConnectionTable.PaperC3, 25);
-        var kernels = new float[index.Length];
-        var transposed = new float[6 * 25 * 16];
-        foreach (int at in new[] { 0, index.Length - 1 })
+        var expected = new float[table.Inputs * taps * lanes];
+        for (int c = 0; c < table.Connections; c++)
         {
-            int[] bad = (int[])index.Clone();
-            bad[at] = transposed.Length;
-            Assert.Throws<ArgumentOutOfRangeException>(() => MapLaneConvolutionKernels.Transpose(kernels, bad, transposed));
-            Assert.ThrowsAny<ArgumentException>(() => MapLaneConvolutionKernels.AddTransposed(transposed, bad, kernels));
+            for (int tap = 0; tap < taps; tap++)
+                expected[(((table.InputOfConnection[c] * taps) + tap) * lanes) + table.OutputOfConnection[c]] = kernels[(c * taps) + tap];
         }
+        return expected;
+    }
+
+    [Fact]
+    public void MapLaneTranspose_RejectsAGridOutsideTheKernels()
+    {
+        int[] grid = TableWiring.ConnectionGrid(ConnectionTable.PaperC3);
+        var kernels = new float[ConnectionTable.PaperC3.Connections * 25];
+        var transposed = new float[6 * 25 * 16];
+        var scratch = new float[MapLaneConvolutionKernels.TransposeScratchSize(25)];
+        foreach (int at in new[] { 0, grid.Length - 1 })
+        {
+            foreach (int value in new[] { ConnectionTable.PaperC3.Connections, -2 })
+            {
+                int[] bad = (int[])grid.Clone();
+                bad[at] = value;
+                Assert.Throws<ArgumentOutOfRangeException>(() => MapLaneConvolutionKernels.Transpose(kernels, bad, 6, 25, transposed, scratch));
+                Assert.Throws<ArgumentOutOfRangeException>(() => MapLaneConvolutionKernels.AddTransposed(transposed, bad, 6, 25, kernels, scratch));
+            }
+        }
+        Assert.Throws<ArgumentException>(() => MapLaneConvolutionKernels.Transpose(kernels, grid.AsSpan(1).ToArray(), 6, 25, transposed, scratch));
     }
 
     [Fact]
