@@ -19,6 +19,9 @@ internal static class MapLaneConvolutionKernels
     /// <summary>Output positions per block: ten accumulators, a weight vector and a broadcast fit AVX2's sixteen registers.</summary>
     private const int Positions = 10;
 
+    /// <summary>The side of the square tiles every change of layout here goes through (<see cref="TransposeTile"/>): the widest vector's lane count.</summary>
+    private const int Tile = 16;
+
     /// <summary>Targets rounded up to the widest vector (16 lanes), so one layout serves every width.</summary>
     public static int PaddedTargets(int targets) => (targets + 15) / 16 * 16;
 
@@ -206,9 +209,6 @@ internal static class MapLaneConvolutionKernels
         for (; i < values.Length; i++)
             Unsafe.Add(ref to, i) += Unsafe.Add(ref from, i);
     }
-
-    /// <summary>The side of the square tiles <see cref="ToMapMajor"/> transposes: the widest vector's lane count.</summary>
-    private const int Tile = 16;
 
     /// <summary>
     /// The scratch <see cref="Correlate{TOp}"/> needs: one image's output position-major (with room for a block of ten past

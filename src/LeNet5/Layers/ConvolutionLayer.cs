@@ -57,8 +57,8 @@ internal sealed class ConvolutionLayer : Layer
     private int InputGradientScratchSize => ConvolutionKernels.InputGradientScratchSize(_table.Outputs, _table.Inputs, InputShape.Height, InputShape.Width, _kernelSize);
 
     /// <summary>
-    /// The input gradient's scratch; for map lanes also the tap-major kernels (or their gradient) and the correlation's
-    /// scratch, which also holds the output gradient position-major.
+    /// The input gradient's scratch; for map lanes also the tap-major kernels (or their gradient) and then the larger of
+    /// the correlation's scratch (which also holds the output gradient position-major) and the layout moves'.
     /// </summary>
     public override int ScratchSize => ComputedAsDense ? 0
         : InputGradientScratchSize
