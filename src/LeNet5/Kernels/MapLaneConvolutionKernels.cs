@@ -56,10 +56,10 @@ internal static class MapLaneConvolutionKernels
     {
         switch (Simd.WidthFor(16))
         {
-            case 16: Move<Vec512, ToTapMajor>(transposed, grid, sources, taps, kernels, default, scratch); break;
-            case 8: Move<Vec256, ToTapMajor>(transposed, grid, sources, taps, kernels, default, scratch); break;
-            case 4: Move<Vec128, ToTapMajor>(transposed, grid, sources, taps, kernels, default, scratch); break;
-            default: Move<Vec32, ToTapMajor>(transposed, grid, sources, taps, kernels, default, scratch); break;
+            case 16: Move<Vec512>(intoTapMajor: true, transposed, grid, sources, taps, kernels, default, scratch); break;
+            case 8: Move<Vec256>(intoTapMajor: true, transposed, grid, sources, taps, kernels, default, scratch); break;
+            case 4: Move<Vec128>(intoTapMajor: true, transposed, grid, sources, taps, kernels, default, scratch); break;
+            default: Move<Vec32>(intoTapMajor: true, transposed, grid, sources, taps, kernels, default, scratch); break;
         }
     }
 
@@ -72,66 +72,49 @@ internal static class MapLaneConvolutionKernels
     {
         switch (Simd.WidthFor(16))
         {
-            case 16: Move<Vec512, FromTapMajor>(default, grid, sources, taps, transposed, kernelGradient, scratch); break;
-            case 8: Move<Vec256, FromTapMajor>(default, grid, sources, taps, transposed, kernelGradient, scratch); break;
-            case 4: Move<Vec128, FromTapMajor>(default, grid, sources, taps, transposed, kernelGradient, scratch); break;
-            default: Move<Vec32, FromTapMajor>(default, grid, sources, taps, transposed, kernelGradient, scratch); break;
+            case 16: Move<Vec512>(intoTapMajor: false, default, grid, sources, taps, transposed, kernelGradient, scratch); break;
+            case 8: Move<Vec256>(intoTapMajor: false, default, grid, sources, taps, transposed, kernelGradient, scratch); break;
+            case 4: Move<Vec128>(intoTapMajor: false, default, grid, sources, taps, transposed, kernelGradient, scratch); break;
+            default: Move<Vec32>(intoTapMajor: false, default, grid, sources, taps, transposed, kernelGradient, scratch); break;
         }
     }
 
-    /// <summary>Which way <see cref="Move"/> goes.</summary>
-    private interface IMoveDirection
-    {
-        static abstract bool IntoTapMajor { get; }
-    }
-
-    private readonly struct ToTapMajor : IMoveDirection
-    {
-        public static bool IntoTapMajor => true;
-    }
-
-    private readonly struct FromTapMajor : IMoveDirection
-    {
-        public static bool IntoTapMajor => false;
-    }
-
     /// <summary>
-    /// <see cref="Transpose"/> (packed → tapMajor, written) or <see cref="AddTransposed"/> (tapMajor → added into
-    /// packedGradient): per source map and group of 16 targets, rows[t][tap] holds the group's kernels, moved to or from
+    /// <see cref="Transpose"/> (<paramref name="intoTapMajor"/>: packed → tapMajor, written) or <see cref="AddTransposed"/>
+    /// (tapMajor → added into packedGradient), once per training step at most, so the direction is a plain flag: per
+    /// source map and group of 16 targets, rows[t][tap] holds the group's kernels, moved to or from
     /// the tap-major layout a 16×16 tile at a time (the last tile of a row ending at the row's end, copying a few taps
     /// twice); kernels of fewer than 16 taps a float at a time.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void Move<TVec, TDirection>(Span<float> tapMajorOut, ReadOnlySpan<int> grid, int sources, int taps, ReadOnlySpan<float> source,
+    private static void Move<TVec>(bool intoTapMajor, Span<float> tapMajorOut, ReadOnlySpan<int> grid, int sources, int taps, ReadOnlySpan<float> source,
         Span<float> packedGradient, Span<float> scratch)
         where TVec : struct, ISimdVector<TVec>
-        where TDirection : struct, IMoveDirection
     {
-        bool into = TDirection.IntoTapMajor;
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(sources);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(taps);
         int padded = grid.Length / sources;
         if (padded * sources != grid.Length || padded == 0 || padded % Tile != 0)
             throw new ArgumentException($"The connection grid's {grid.Length} entries are not {sources} rows of whole 16-lane groups.", nameof(grid));
-        int connections = (into ? source.Length : packedGradient.Length) / taps;
+        int connections = (intoTapMajor ? source.Length : packedGradient.Length) / taps;
         foreach (int c in grid)
         {
             if (c < -1 || c >= connections)
                 throw new ArgumentOutOfRangeException(nameof(grid), c, $"A connection outside the {connections} the kernels hold.");
         }
-        ArgumentOutOfRangeException.ThrowIfLessThan(into ? tapMajorOut.Length : source.Length, sources * taps * padded, "tapMajor");
+        ArgumentOutOfRangeException.ThrowIfLessThan(intoTapMajor ? tapMajorOut.Length : source.Length, sources * taps * padded, "tapMajor");
         ArgumentOutOfRangeException.ThrowIfLessThan(scratch.Length, TransposeScratchSize(taps), nameof(scratch));
         Span<float> rows = scratch[..(Tile * taps)];
         ref float rowRef = ref Simd.Ref(rows);
         ref float work = ref Unsafe.Add(ref Simd.Ref(scratch), Tile * taps);
         ref float result = ref Unsafe.Add(ref work, Tile * Tile);
-        ref float tapMajor = ref into ? ref Simd.Ref(tapMajorOut) : ref Simd.Ref(source);
+        ref float tapMajor = ref intoTapMajor ? ref Simd.Ref(tapMajorOut) : ref Simd.Ref(source);
         for (int s = 0; s < sources; s++)
         {
             for (int group = 0; group < padded; group += Tile)
             {
                 ReadOnlySpan<int> connectionOf = grid.Slice((s * padded) + group, Tile);
-                if (into)
+                if (intoTapMajor)
                 {
                     for (int t = 0; t < Tile; t++)
                     {
@@ -147,7 +130,7 @@ internal static class MapLaneConvolutionKernels
                     for (int tap0 = 0; tap0 < taps; tap0 += Tile)
                     {
                         int start = Math.Min(tap0, taps - Tile);
-                        if (into)
+                        if (intoTapMajor)
                         {
                             // Rows are targets, columns taps: the tile comes out as result[tap·16 + t].
                             TransposeTile<TVec>(ref Unsafe.Add(ref rowRef, start), taps, ref work, ref result);
@@ -170,14 +153,14 @@ internal static class MapLaneConvolutionKernels
                         for (int tap = 0; tap < taps; tap++)
                         {
                             ref float at = ref Unsafe.Add(ref block, ((nint)tap * padded) + t);
-                            if (into)
+                            if (intoTapMajor)
                                 at = rows[(t * taps) + tap];
                             else
                                 rows[(t * taps) + tap] = at;
                         }
                     }
                 }
-                if (!into)
+                if (!intoTapMajor)
                 {
                     for (int t = 0; t < Tile; t++)
                     {
