@@ -11,9 +11,9 @@ namespace LeNet5.Mnist.Bench;
 /// <see cref="SecondsPerRepeat"/> each (at least one batch); the figure is the median round.
 /// </summary>
 /// <remarks>
-/// <para>Inference: <see cref="BatchPredictor.Predict"/> on a predictor with the workload's degree of parallelism,
-/// each thread's share of a batch in one pass (chunk = batch / threads), cycling through the distinct images.
-/// Classes only: the scores are computed but not copied out.</para>
+/// <para>Inference: <see cref="BatchPredictor.Predict"/> on a predictor with the workload's degree of parallelism and
+/// the library's default chunk (<see cref="BatchPredictor.DefaultChunkSize"/> images a thread runs through the network at
+/// once), as a user gets it, cycling through the distinct images. Classes only: the scores are computed but not copied out.</para>
 /// <para>Training: a <see cref="Trainer"/> with the workload's batch size and threads over an in-memory set,
 /// one pass per round, timed by the trainer's own per-pass clock, which covers the shuffle, gathering each batch's
 /// images, the gradients on every thread, summing them and the optimiser step, and not the evaluation or
@@ -43,7 +43,7 @@ internal sealed class BenchRunner(NetworkDefinition definition, TrainingOptions 
     private double[] MeasureInference(int batch, int threads)
     {
         var network = LeNet5Network.Create(definition, Seed);
-        using var predictor = network.CreateBatchPredictor(threads, chunkSize: (batch + threads - 1) / threads);
+        using var predictor = network.CreateBatchPredictor(threads);
         var predictions = new int[batch];
         ReadOnlySpan<float> inputs = images.Inputs;
         int batchFloats = batch * LeNet5Network.InputSize, batches = images.Distinct / batch;
