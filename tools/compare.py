@@ -6,6 +6,11 @@ the multiply-add peak that `lenet5 bench` measured.
 
     python3 tools/compare.py                     # classic and modern, about 20 s per tool and network
     python3 tools/compare.py --arch classic --seconds 40 --json > comparison.json
+    python3 tools/compare.py --rounds 3          # the two tools alternately, three times each: medians and ranges
+
+On a shared machine one run's ratio moves by up to 2-3x with the host's phases (each tool runs about 20 s, at
+different moments); --rounds N alternates the tools N times per network and reports each one's median figure per
+workload, the ratio of the two medians, and the range of the N rounds' own ratios.
 
 Needs the .NET 10 SDK, and PyTorch for Debian's interpreter (the script runs /usr/bin/python3 for it; see
 --python):
@@ -22,6 +27,7 @@ names the BLAS library, its core and the threads in use.
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 
@@ -62,10 +68,13 @@ def main():
     parser.add_argument("--no-build", action="store_true", help="use the lenet5 sample as already built in Release")
     parser.add_argument("--python", default="/usr/bin/python3", help="the interpreter that has PyTorch (default /usr/bin/python3)")
     parser.add_argument("--openblas-coretype", metavar="NAME", help="set OPENBLAS_CORETYPE for PyTorch, e.g. Haswell or SkylakeX, instead of unsetting it")
+    parser.add_argument("--rounds", type=int, default=1, help="runs of each tool per network, alternating (default 1, at most 100)")
     parser.add_argument("--json", action="store_true", help="print both tools' results and the ratios as one JSON object")
     args = parser.parse_args()
     if not (0 < args.seconds <= 86400):
         parser.error("--seconds must be a positive number of seconds (at most 86400)")
+    if not (1 <= args.rounds <= 100):
+        parser.error("--rounds must be a whole number from 1 to 100")
 
     try:
         has_torch = subprocess.run([args.python, "-c", "import torch"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode == 0
@@ -93,27 +102,35 @@ def main():
     results = []
     for arch in archs:
         seconds = f"{args.seconds:g}"
-        lenet5 = run_json(["dotnet", LENET5_DLL, "bench", "--arch", arch, "--seconds", seconds, "--json"])
-        pytorch = run_json([args.python, PYTORCH_SCRIPT, "--arch", arch, "--seconds", seconds, "--json",
-                            "--peak-gflops", repr(lenet5["peak_gflops"])], env=torch_env)
+        rounds = []
+        for _ in range(args.rounds):
+            lenet5 = run_json(["dotnet", LENET5_DLL, "bench", "--arch", arch, "--seconds", seconds, "--json"])
+            pytorch = run_json([args.python, PYTORCH_SCRIPT, "--arch", arch, "--seconds", seconds, "--json",
+                                "--peak-gflops", repr(lenet5["peak_gflops"])], env=torch_env)
+            rounds.append({"lenet5": lenet5, "pytorch": pytorch})
         rows = []
-        by_key = {f["key"]: f for f in pytorch["figures"]}
-        for figure in lenet5["figures"]:
-            theirs = by_key.get(figure["key"])
+        for figure in rounds[0]["lenet5"]["figures"]:
+            ours = [next(f for f in r["lenet5"]["figures"] if f["key"] == figure["key"]) for r in rounds]
+            theirs = [t for t in (next((f for f in r["pytorch"]["figures"] if f["key"] == figure["key"]), None) for r in rounds) if t]
+            ours_ips = statistics.median(f["images_per_second"] for f in ours)
+            theirs_ips = statistics.median(t["images_per_second"] for t in theirs) if len(theirs) == len(rounds) else None
+            per_round = [o["images_per_second"] / t["images_per_second"] for o, t in zip(ours, theirs)] if theirs_ips else []
             rows.append({
                 "key": figure["key"],
                 "workload": f"{arch.capitalize()} {describe(figure)}",
-                "pytorch": theirs["images_per_second"] if theirs else None,
-                "lenet5": figure["images_per_second"],
-                "ratio": figure["images_per_second"] / theirs["images_per_second"] if theirs else None,
-                "lenet5_share": figure["share_of_peak"],
-                "pytorch_share": theirs.get("share_of_peak") if theirs else None,
+                "pytorch": theirs_ips,
+                "lenet5": ours_ips,
+                "ratio": ours_ips / theirs_ips if theirs_ips else None,
+                "ratio_per_round": per_round,
+                "lenet5_share": statistics.median(f["share_of_peak"] for f in ours),
+                "pytorch_share": statistics.median(t["share_of_peak"] for t in theirs) if theirs_ips and all(t.get("share_of_peak") for t in theirs) else None,
             })
-        results.append({"arch": arch, "lenet5": lenet5, "pytorch": pytorch, "rows": rows})
+        # "lenet5" and "pytorch" are the first round's reports (the machine, the runtime, every figure); "rounds" has them all.
+        results.append({"arch": arch, "lenet5": rounds[0]["lenet5"], "pytorch": rounds[0]["pytorch"], "rounds": rounds, "rows": rows})
 
     if args.json:
         print(json.dumps({"unset": removed, "openblas_coretype": args.openblas_coretype, "load_average_before": load_before,
-                          "results": results}, indent=2))
+                          "rounds": args.rounds, "results": results}, indent=2))
         return
 
     first = results[0]
@@ -136,15 +153,22 @@ def main():
               "the figures, above all those on several threads, are unreliable.")
     print()
     width = max(len(r["workload"]) for res in results for r in res["rows"])
-    print(f"{'workload':<{width}}  {'PyTorch img/s':>13}  {'LeNet5 img/s':>12}  {'ratio':>7}  {'LeNet5 % peak':>13}  {'PyTorch % peak':>14}")
+    spread, span_title = args.rounds > 1, "rounds' ratios"
+    print(f"{'workload':<{width}}  {'PyTorch img/s':>13}  {'LeNet5 img/s':>12}  {'ratio':>7}" + (f"  {span_title:>15}" if spread else "")
+          + f"  {'LeNet5 % peak':>13}  {'PyTorch % peak':>14}")
     for res in results:
         for r in res["rows"]:
             pt = f"{r['pytorch']:13,.0f}" if r["pytorch"] else f"{'-':>13}"
             ratio = f"{r['ratio']:6.1f}x" if r["ratio"] else f"{'-':>7}"
+            span = (f"{min(r['ratio_per_round']):.1f}-{max(r['ratio_per_round']):.1f}x" if r["ratio_per_round"] else "-") if spread else None
             pts = f"{r['pytorch_share'] * 100:12.1f} %" if r["pytorch_share"] else f"{'-':>14}"
-            print(f"{r['workload']:<{width}}  {pt}  {r['lenet5']:12,.0f}  {ratio}  {r['lenet5_share'] * 100:11.1f} %  {pts}")
+            print(f"{r['workload']:<{width}}  {pt}  {r['lenet5']:12,.0f}  {ratio}" + (f"  {span:>15}" if spread else "")
+                  + f"  {r['lenet5_share'] * 100:11.1f} %  {pts}")
     print()
-    print(f"Medians of {lenet5['repeats']} rounds each, both tools on the same generated images, one after the other. "
+    each = f"Medians of {lenet5['repeats']} timed repeats within each run"
+    if spread:
+        each += f", then the median of {args.rounds} runs of each tool, the two tools alternating"
+    print(f"{each}; both tools on the same generated images, never at the same time. "
           "Ratio = LeNet5 / PyTorch. Timings vary with load: compare on a quiet machine, and quote ratios, not absolute speeds.")
 
 
