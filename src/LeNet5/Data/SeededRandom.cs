@@ -25,10 +25,17 @@ public sealed class SeededRandom
     /// <param name="pass">The pass (epoch), from 0.</param>
     /// <param name="stream">Which stream of the pass (e.g. 1 for the shuffle, 2 + w for worker w's distortions).</param>
     /// <returns>A new generator.</returns>
-    public static SeededRandom ForStream(int seed, int pass, int stream)
+    public static SeededRandom ForStream(int seed, int pass, int stream) => new(StreamSeed(seed, pass, stream));
+
+    /// <summary>The seed <see cref="ForStream"/> starts its generator from, for <see cref="Reset"/> on a generator kept across passes.</summary>
+    /// <param name="seed">The run's seed.</param>
+    /// <param name="pass">The pass (epoch), from 0.</param>
+    /// <param name="stream">Which stream of the pass.</param>
+    /// <returns>A seed for <see cref="Reset"/>.</returns>
+    internal static long StreamSeed(int seed, int pass, int stream)
     {
         ulong state = unchecked(((ulong)(uint)seed << 32) ^ ((ulong)(uint)pass << 8) ^ (uint)stream);
-        return new SeededRandom(unchecked((long)Mix(state + 0x9E3779B97F4A7C15UL)));
+        return unchecked((long)Mix(state + 0x9E3779B97F4A7C15UL));
     }
 
     /// <summary>Restarts the sequence, as if newly made with <paramref name="seed"/>: for a generator reused without allocating.</summary>

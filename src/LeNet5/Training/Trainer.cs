@@ -27,6 +27,8 @@ public sealed class Trainer : IDisposable
     private readonly float[] _losses;
     private readonly float[][] _distorted;
     private readonly SeededRandom?[] _distortionRandom;
+    // The generator of each pass's shuffle (and of the paper protocol's pool), restarted per pass.
+    private readonly SeededRandom _shuffle = new(0);
     private int[] _order = [];
     // The paper's protocol (DistortionOptions.Copies > 0): which copy of _order[i] is shown (0 the original), and the
     // pool's permutation for the current round of Copies + 1 passes.
@@ -118,12 +120,12 @@ public sealed class Trainer : IDisposable
         if (_options.Distortion is { Copies: > 0 } paper)
             ChoosePoolPatterns(train.Count, epoch, paper.Copies);
         else
-            Shuffle(_order, SeededRandom.ForStream(_options.Seed, epoch, 1));
+            Shuffle(_order, Restarted(_shuffle, epoch, 1));
         float rate = _options.Schedule.RateAt(epoch);
         if (_options.Distortion is not null)
         {
             for (int w = 0; w < _distortionRandom.Length; w++)
-                _distortionRandom[w] = SeededRandom.ForStream(_options.Seed, epoch, 2 + w);
+                Restarted(_distortionRandom[w] ??= new SeededRandom(0), epoch, 2 + w);
         }
 
         if (Optimizer is DiagonalLevenbergMarquardt sdlm)
@@ -243,7 +245,7 @@ public sealed class Trainer : IDisposable
         {
             if (_pool.Length != images * (copies + 1))
                 _pool = new int[images * (copies + 1)];
-            Shuffle(_pool, SeededRandom.ForStream(_options.Seed, round, 0));
+            Shuffle(_pool, Restarted(_shuffle, round, 0));
             _poolRound = round;
         }
         if (_copies.Length != images)
@@ -260,6 +262,16 @@ public sealed class Trainer : IDisposable
     internal (int[] Images, int[] Copies) PassPatterns => (_order, _copies);
 
     /// <summary>Fisher-Yates from the identity, so a pass's order depends only on its own generator.</summary>
+    /// <summary>
+    /// <paramref name="random"/> restarted as <see cref="SeededRandom.ForStream"/>(seed, pass, stream) would make it: the
+    /// trainer keeps its generators across passes, so that a pass allocates nothing.
+    /// </summary>
+    private SeededRandom Restarted(SeededRandom random, int pass, int stream)
+    {
+        random.Reset(SeededRandom.StreamSeed(_options.Seed, pass, stream));
+        return random;
+    }
+
     private static void Shuffle(int[] order, SeededRandom random)
     {
         for (int i = 0; i < order.Length; i++)
