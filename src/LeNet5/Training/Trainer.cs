@@ -261,7 +261,6 @@ public sealed class Trainer : IDisposable
     /// <summary>The images of the current pass in order, and which copy of each (0 the original): for the tests.</summary>
     internal (int[] Images, int[] Copies) PassPatterns => (_order, _copies);
 
-    /// <summary>Fisher-Yates from the identity, so a pass's order depends only on its own generator.</summary>
     /// <summary>
     /// <paramref name="random"/> restarted as <see cref="SeededRandom.ForStream"/>(seed, pass, stream) would make it: the
     /// trainer keeps its generators across passes, so that a pass allocates nothing.
@@ -272,6 +271,7 @@ public sealed class Trainer : IDisposable
         return random;
     }
 
+    /// <summary>Fisher-Yates from the identity, so a pass's order depends only on its own generator.</summary>
     private static void Shuffle(int[] order, SeededRandom random)
     {
         for (int i = 0; i < order.Length; i++)
