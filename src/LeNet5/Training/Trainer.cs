@@ -114,7 +114,8 @@ public sealed class Trainer : IDisposable
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal (double Loss, double Seconds) RunEpoch(ILabeledImages train, int epoch, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
     {
-        var clock = Stopwatch.StartNew();
+        // A timestamp, not a Stopwatch: the object would be the pass's one allocation on .NET 8.
+        long started = Stopwatch.GetTimestamp();
         if (_order.Length != train.Count)
             _order = new int[train.Count];
         if (_options.Distortion is { Copies: > 0 } paper)
@@ -165,11 +166,11 @@ public sealed class Trainer : IDisposable
                 Optimizer.Step(parameters, gradients, rate);
             totalLoss += loss;
 
-            if (progress is not null && (clock.Elapsed - lastReport > s_progressInterval || batch == batches - 1))
+            if (progress is not null && (Stopwatch.GetElapsedTime(started) - lastReport > s_progressInterval || batch == batches - 1))
             {
-                lastReport = clock.Elapsed;
+                lastReport = Stopwatch.GetElapsedTime(started);
                 int seen = start + size;
-                progress.Report(new TrainingProgress(epoch + 1, _options.Epochs, batch + 1, batches, seen, _order.Length, seen / clock.Elapsed.TotalSeconds,
+                progress.Report(new TrainingProgress(epoch + 1, _options.Epochs, batch + 1, batches, seen, _order.Length, seen / lastReport.TotalSeconds,
                     totalLoss / seen, rate, _lastTestError));
             }
         }
@@ -177,7 +178,7 @@ public sealed class Trainer : IDisposable
         // A NaN or an infinity anywhere makes the sum non-finite.
         if (!float.IsFinite(ReductionKernels.Sum(parameters)))
             throw new TrainingDivergedException(epoch + 1, 0, "a weight is not finite");
-        return (totalLoss / _order.Length, clock.Elapsed.TotalSeconds);
+        return (totalLoss / _order.Length, Stopwatch.GetElapsedTime(started).TotalSeconds);
     }
 
     // The batch being computed, read by the workers; set before each round of the worker group.
