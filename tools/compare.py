@@ -109,9 +109,11 @@ def main():
                                 "--peak-gflops", repr(lenet5["peak_gflops"])], env=torch_env)
             rounds.append({"lenet5": lenet5, "pytorch": pytorch})
         rows = []
+        # Per round, each tool's figures by workload key.
+        keyed = [({f["key"]: f for f in r["lenet5"]["figures"]}, {f["key"]: f for f in r["pytorch"]["figures"]}) for r in rounds]
         for figure in rounds[0]["lenet5"]["figures"]:
-            ours = [next(f for f in r["lenet5"]["figures"] if f["key"] == figure["key"]) for r in rounds]
-            theirs = [t for t in (next((f for f in r["pytorch"]["figures"] if f["key"] == figure["key"]), None) for r in rounds) if t]
+            ours = [mine[figure["key"]] for mine, _ in keyed]
+            theirs = [torch[figure["key"]] for _, torch in keyed if figure["key"] in torch]
             ours_ips = statistics.median(f["images_per_second"] for f in ours)
             theirs_ips = statistics.median(t["images_per_second"] for t in theirs) if len(theirs) == len(rounds) else None
             per_round = [o["images_per_second"] / t["images_per_second"] for o, t in zip(ours, theirs)] if theirs_ips else []

@@ -60,6 +60,26 @@ internal static class TestUtil
     /// <summary><see cref="Widths"/> as theory data.</summary>
     public static TheoryData<int> WidthData() => new(Widths());
 
+    /// <summary>
+    /// The bytes this thread allocated in each run of <paramref name="round"/> (already warmed up by the caller), up to ten
+    /// runs with a pause between them, stopping at the first that allocates nothing: code the tiered JIT has not yet
+    /// recompiled allocates on .NET 8 (its first tier boxes some vector operations), once per method, while an allocation
+    /// per round shows in every one. The last entry is 0 exactly when a round allocates nothing in steady state.
+    /// </summary>
+    public static List<long> BytesPerRoundOnceWarm(Action round)
+    {
+        var rounds = new List<long>();
+        for (int i = 0; i < 10 && (rounds.Count == 0 || rounds[^1] != 0); i++)
+        {
+            if (i > 0)
+                Thread.Sleep(200);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            round();
+            rounds.Add(GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+        return rounds;
+    }
+
     /// <summary>Runs <paramref name="action"/> with <see cref="Simd.MaxBits"/> lowered to <paramref name="bits"/>.</summary>
     public static void WithWidth(int bits, Action action)
     {

@@ -26,7 +26,7 @@ public sealed class Trainer : IDisposable
     private readonly int[][] _labels;
     private readonly float[] _losses;
     private readonly float[][] _distorted;
-    private readonly SeededRandom?[] _distortionRandom;
+    private readonly SeededRandom[] _distortionRandom;
     // The generator of each pass's shuffle (and of the paper protocol's pool), restarted per pass.
     private readonly SeededRandom _shuffle = new(0);
     private int[] _order = [];
@@ -53,13 +53,14 @@ public sealed class Trainer : IDisposable
         _labels = new int[workers][];
         _losses = new float[workers];
         _distorted = new float[workers][];
-        _distortionRandom = new SeededRandom?[workers];
+        _distortionRandom = new SeededRandom[workers];
         for (int w = 0; w < workers; w++)
         {
             _workspaces[w] = network.CreateWorkspace(Math.Max(perWorker, w == 0 ? Math.Min(options.CurvatureSamples, 64) : 0));
             _inputs[w] = new float[_workspaces[w].Capacity * LeNet5Network.InputSize];
             _labels[w] = new int[_workspaces[w].Capacity];
             _distorted[w] = new float[LeNet5Network.InputSize];
+            _distortionRandom[w] = new SeededRandom(0);
         }
         Optimizer = options.Optimizer switch
         {
@@ -126,7 +127,7 @@ public sealed class Trainer : IDisposable
         if (_options.Distortion is not null)
         {
             for (int w = 0; w < _distortionRandom.Length; w++)
-                Restarted(_distortionRandom[w] ??= new SeededRandom(0), epoch, 2 + w);
+                Restarted(_distortionRandom[w], epoch, 2 + w);
         }
 
         if (Optimizer is DiagonalLevenbergMarquardt sdlm)
@@ -211,7 +212,7 @@ public sealed class Trainer : IDisposable
         {
             for (int i = 0; i < count; i++)
             {
-                var random = _distortionRandom[worker]!;
+                var random = _distortionRandom[worker];
                 if (distortion.Copies > 0)
                 {
                     // Copy c of image k is always the same distortion; copy 0 is the original.

@@ -40,17 +40,7 @@ public class TrainingPassAllocationTests
         int epoch = 0;
         for (; epoch < 3; epoch++)
             trainer.RunEpoch(data, epoch, null, default);
-        // A pass that allocates nothing shows it; up to ten, a pause between them, for code the tiered JIT has not yet
-        // recompiled (it allocates once per method on .NET 8). An allocation per pass shows in every one.
-        var passes = new List<long>();
-        for (int round = 0; round < 10 && (passes.Count == 0 || passes[^1] != 0); round++, epoch++)
-        {
-            if (round > 0)
-                Thread.Sleep(200);
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            trainer.RunEpoch(data, epoch, null, default);
-            passes.Add(GC.GetAllocatedBytesForCurrentThread() - before);
-        }
+        var passes = TestUtil.BytesPerRoundOnceWarm(() => trainer.RunEpoch(data, epoch++, null, default));
         Assert.True(passes[^1] == 0, $"{architecture} batch {batch} copies {copies}: bytes per pass: {string.Join(", ", passes)}");
     }
 }
