@@ -50,8 +50,18 @@ internal static class ActivationKernels
             return;
         ArgumentOutOfRangeException.ThrowIfGreaterThan(TVec.Count, length, "vector width");
         ref float v = ref Simd.Ref(values);
-        TVec a = TVec.Broadcast(scale), b = TVec.Broadcast(shift);
         nint last = length - TVec.Count;
+        if (scale == 1f && BitConverter.SingleToInt32Bits(shift) == 0)
+        {
+            // a·1 + 0 is a + 0 for every a (−0 to +0, a NaN kept), so f's argument has the same bits from an add,
+            // which runs beside the squash's multiply-adds instead of among them.
+            TVec unitTail = TOp.Invoke(TVec.Add(TVec.Load(ref v, last), TVec.Zero));
+            for (nint i = 0; i < last; i += TVec.Count)
+                TVec.Store(TOp.Invoke(TVec.Add(TVec.Load(ref v, i), TVec.Zero)), ref v, i);
+            TVec.Store(unitTail, ref v, last);
+            return;
+        }
+        TVec a = TVec.Broadcast(scale), b = TVec.Broadcast(shift);
         TVec tail = TOp.Invoke(TVec.MultiplyAdd(TVec.Load(ref v, last), a, b));
         for (nint i = 0; i < last; i += TVec.Count)
             TVec.Store(TOp.Invoke(TVec.MultiplyAdd(TVec.Load(ref v, i), a, b)), ref v, i);

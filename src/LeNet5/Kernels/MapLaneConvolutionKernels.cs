@@ -384,14 +384,14 @@ internal static class MapLaneConvolutionKernels
         }
     }
 
-    /// <summary>f(sum + bias); f's argument passes through the a·1 + 0 of <see cref="ActivationKernels.AffineForward{TOp}"/> (which turns −0 into +0).</summary>
+    /// <summary>f(sum + bias); f's argument passes through the a + 0 of <see cref="ActivationKernels.AffineForward{TOp}"/> with a unit scale (which turns −0 into +0).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TVec Finish<TVec, TOp>(TVec sum, TVec bias)
         where TVec : struct, ISimdVector<TVec>
         where TOp : struct, ActivationKernels.IActivationOp
     {
         var value = TVec.Add(sum, bias);
-        return typeof(TOp) == typeof(ActivationKernels.IdentityOp) ? value : TOp.Invoke(TVec.MultiplyAdd(value, TVec.Broadcast(1f), TVec.Zero));
+        return typeof(TOp) == typeof(ActivationKernels.IdentityOp) ? value : TOp.Invoke(TVec.Add(value, TVec.Zero));
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using LeNet5.Kernels;
 using LeNet5.Layers;
 using LeNet5.Model;
 
@@ -93,6 +94,37 @@ public class ActivationKernelTests
                     var expected = a.Select(v => ReferenceActivation.Forward(activation, (0.75 * v) - 0.25)).ToArray();
                     ActivationDispatch.AffineForward(activation, a, 0.75f, -0.25f);
                     TestUtil.AssertClose(expected, a, 1e-6, $"{activation} affine n={length} @{bits}");
+                }
+            }
+        });
+    }
+
+    /// <summary>
+    /// With a unit scale and a zero shift the kernel adds 0 instead of taking a·1 + 0: the same bits for every value, −0
+    /// turned into +0 before f (so the squash of −0 is +0) and a NaN kept, at every width and length.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Bits))]
+    public void UnitAffine_HasTheBitsOfTheMultiplyAdd_AndTurnsNegativeZeroPositive(int bits)
+    {
+        var random = new Random(bits + 7);
+        TestUtil.WithWidth(bits, () =>
+        {
+            float[] special = [-0f, 0f, float.NaN, float.PositiveInfinity, float.NegativeInfinity, float.Epsilon, -float.Epsilon, 1e-38f, -1e-38f];
+            for (int length = 1; length <= 40; length++)
+            {
+                float[] a = TestUtil.RandomFloats(random, length, 4);
+                for (int i = 0; i < length; i += 3)
+                    a[i] = special[(i / 3) % special.Length];
+                var expected = a.Select(v => ActivationKernels.ScaledTanhOp.Invoke(Vec32.MultiplyAdd(Vec32.Broadcast(v), Vec32.Broadcast(1f), Vec32.Zero)))
+                    .Select(v => { var one = new float[1]; Vec32.Store(v, ref one[0], 0); return BitConverter.SingleToInt32Bits(one[0]); }).ToArray();
+                var y = (float[])a.Clone();
+                ActivationDispatch.Forward(Activation.ScaledTanh, y);
+                Assert.Equal(expected, y.Select(BitConverter.SingleToInt32Bits).ToArray());
+                for (int i = 0; i < length; i++)
+                {
+                    if (BitConverter.SingleToInt32Bits(a[i]) == BitConverter.SingleToInt32Bits(-0f))
+                        Assert.Equal(0, BitConverter.SingleToInt32Bits(y[i]));
                 }
             }
         });
