@@ -399,7 +399,8 @@ internal static class MapLaneConvolutionKernels
     /// floats, through <paramref name="work"/>): tile[p][t] to result[t·Tile + p]. Each pass is a perfect shuffle
     /// (out[2i] = in[i], out[2i + 1] = in[i + 128]), which rotates an element's 8-bit index left by one bit; four passes
     /// rotate it by four, taking p·16 + t to t·16 + p. A pass is whole vectors and <see cref="ISimdVector{TSelf}.Interleave"/>,
-    /// so it is the same at every width; with a row per vector (512 bits) the tile stays in registers.
+    /// so it is the same at every width; with a row per vector (512 bits) the tile stays in registers, and with half a row
+    /// (256 bits) each 8×8 quarter of it does.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void TransposeTile<TVec>(ref float tile, nint rowStride, ref float work, ref float result)
@@ -430,6 +431,33 @@ internal static class MapLaneConvolutionKernels
             TVec.Store(r4, ref result, 4 * Tile); TVec.Store(r5, ref result, 5 * Tile); TVec.Store(r6, ref result, 6 * Tile); TVec.Store(r7, ref result, 7 * Tile);
             TVec.Store(r8, ref result, 8 * Tile); TVec.Store(r9, ref result, 9 * Tile); TVec.Store(r10, ref result, 10 * Tile); TVec.Store(r11, ref result, 11 * Tile);
             TVec.Store(r12, ref result, 12 * Tile); TVec.Store(r13, ref result, 13 * Tile); TVec.Store(r14, ref result, 14 * Tile); TVec.Store(r15, ref result, 15 * Tile);
+            return;
+        }
+        if (TVec.Count == Tile / 2)
+        {
+            // Eight lanes (AVX2): the tile as four 8×8 blocks, each in eight registers, turned by three passes of the same
+            // perfect shuffle (rotating a 6-bit index r·8 + c by three, to c·8 + r) and stored where its transpose goes:
+            // block (rows 8·br…, columns 8·bc…) to result rows 8·bc…, columns 8·br…. Half the loads and stores and no
+            // round trips through memory, against the passes over the whole tile below (2.6 % of Classic's batched
+            // inference at 256 bits on a Zen 4, 4.2 % of Modern's).
+            for (int block = 0; block < 4; block++)
+            {
+                int br = block >> 1, bc = block & 1;
+                ref float from = ref Unsafe.Add(ref tile, (br * (Tile / 2) * rowStride) + (bc * (Tile / 2)));
+                TVec r0 = TVec.Load(ref from, 0), r1 = TVec.Load(ref from, rowStride), r2 = TVec.Load(ref from, 2 * rowStride), r3 = TVec.Load(ref from, 3 * rowStride);
+                TVec r4 = TVec.Load(ref from, 4 * rowStride), r5 = TVec.Load(ref from, 5 * rowStride), r6 = TVec.Load(ref from, 6 * rowStride), r7 = TVec.Load(ref from, 7 * rowStride);
+                for (int pass = 0; pass < 3; pass++)
+                {
+                    TVec.Interleave(r0, r4, out var n0, out var n1);
+                    TVec.Interleave(r1, r5, out var n2, out var n3);
+                    TVec.Interleave(r2, r6, out var n4, out var n5);
+                    TVec.Interleave(r3, r7, out var n6, out var n7);
+                    (r0, r1, r2, r3, r4, r5, r6, r7) = (n0, n1, n2, n3, n4, n5, n6, n7);
+                }
+                ref float to = ref Unsafe.Add(ref result, (bc * (Tile / 2) * Tile) + (br * (Tile / 2)));
+                TVec.Store(r0, ref to, 0); TVec.Store(r1, ref to, Tile); TVec.Store(r2, ref to, 2 * Tile); TVec.Store(r3, ref to, 3 * Tile);
+                TVec.Store(r4, ref to, 4 * Tile); TVec.Store(r5, ref to, 5 * Tile); TVec.Store(r6, ref to, 6 * Tile); TVec.Store(r7, ref to, 7 * Tile);
+            }
             return;
         }
         for (int i = 0; i < Half; i += TVec.Count)
