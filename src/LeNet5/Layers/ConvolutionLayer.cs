@@ -86,7 +86,7 @@ internal sealed class ConvolutionLayer : Layer
         }
     }
 
-    /// <summary>For map lanes: a copy of the kernels, then the tap-major kernels transposed from that copy (<see cref="TapMajorKernels"/>).</summary>
+    /// <summary>For map lanes: the tap-major kernels, then the copy of the kernels they were transposed from (<see cref="TapMajorKernels"/>).</summary>
     public override int CacheSize => UsesMapLanes ? KernelParameters + TransposedSize : 0;
 
     public override void Forward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> output, int batch, Span<float> scratch)
@@ -136,7 +136,8 @@ internal sealed class ConvolutionLayer : Layer
             MapLaneConvolutionKernels.Transpose(kernels, _connectionGrid, _table.Inputs, Taps, scratch[..TransposedSize], transposeScratch);
             return scratch[..TransposedSize];
         }
-        Span<float> source = cache[..KernelParameters], transposed = cache.Slice(KernelParameters, TransposedSize);
+        // The transposed kernels first: the cache starts a line (AlignedArray), and so then do their 16-float tap vectors.
+        Span<float> transposed = cache[..TransposedSize], source = cache.Slice(TransposedSize, KernelParameters);
         if (!MemoryMarshal.Cast<float, int>(kernels).SequenceEqual(MemoryMarshal.Cast<float, int>(source)))
         {
             kernels.CopyTo(source);

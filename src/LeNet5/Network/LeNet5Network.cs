@@ -31,7 +31,7 @@ public sealed partial class LeNet5Network
 
     private readonly Layer[] _layers;
     private readonly int[] _parameterOffsets;
-    private readonly float[] _parameters;
+    private readonly ArraySegment<float> _parameters;
     private readonly float[] _prototypes;
     private readonly ILossHead _loss;
 
@@ -46,7 +46,8 @@ public sealed partial class LeNet5Network
         _parameterOffsets = new int[_layers.Length + 1];
         for (int l = 0; l < _layers.Length; l++)
             _parameterOffsets[l + 1] = _parameterOffsets[l] + _layers[l].ParameterCount;
-        _parameters = new float[_parameterOffsets[^1]];
+        AlignedParameter = _parameterOffsets[Array.IndexOf(_layers, _layers.MaxBy(l => l.ParameterCount))];
+        _parameters = AlignedArray.Allocate(_parameterOffsets[^1], AlignedParameter);
         ParameterLayout = _layers.SelectMany((layer, l) => layer.Tensors.Select(t => t with { Offset = _parameterOffsets[l] + t.Offset })).ToArray();
         Summary = new ModelSummary(definition, _layers.Select(l => l.Summary).ToArray());
     }
@@ -77,7 +78,14 @@ public sealed partial class LeNet5Network
     public Span<float> Parameters => _parameters;
 
     /// <summary>Number of trainable parameters.</summary>
-    public int ParameterCount => _parameters.Length;
+    public int ParameterCount => _parameters.Count;
+
+    /// <summary>
+    /// The index of <see cref="Parameters"/> that starts a cache line: the first weight of the layer with the most (C5), whose
+    /// rows (400 floats, 25 lines) then all start lines too. Every buffer laid out as the parameters (gradients, rates,
+    /// moments) is placed the same way (<see cref="AlignedArray"/>).
+    /// </summary>
+    internal int AlignedParameter { get; }
 
     /// <summary>The RBF prototypes, [10, 84] (Classic; empty for Modern). Fixed during training; replaced when a model is loaded.</summary>
     public Span<float> Prototypes => _prototypes;

@@ -1,3 +1,5 @@
+using LeNet5.Kernels;
+
 namespace LeNet5.Network;
 
 /// <summary>
@@ -9,12 +11,12 @@ public sealed class NetworkWorkspace
 {
     private readonly int[] _offsets; // per layer, start of its outputs for a batch of Capacity images
     private readonly int[] _sizes;
-    private readonly float[] _activations;
-    private readonly float[] _gradients;
-    private readonly float[] _parameterGradients;
+    private readonly ArraySegment<float> _activations;
+    private readonly ArraySegment<float> _gradients;
+    private readonly ArraySegment<float> _parameterGradients;
     private readonly float[] _inputGradients;
     private readonly int[] _cacheOffsets; // per layer, start of its cache in _caches
-    private readonly float[] _caches;
+    private readonly ArraySegment<float> _caches;
     private float[]? _parameterCurvature;
     private float[]? _curvatureScratch;
 
@@ -29,17 +31,17 @@ public sealed class NetworkWorkspace
         for (int l = 0; l < layers; l++)
         {
             _sizes[l] = network.Layers[l].OutputShape.Size;
-            _offsets[l + 1] = checked(_offsets[l] + (_sizes[l] * capacity));
+            _offsets[l + 1] = AlignedArray.WholeLines(checked(_offsets[l] + (_sizes[l] * capacity)));
         }
-        _activations = new float[_offsets[^1]];
-        _gradients = new float[_offsets[^1]];
-        _parameterGradients = new float[network.ParameterCount];
+        _activations = AlignedArray.Allocate(_offsets[^1]);
+        _gradients = AlignedArray.Allocate(_offsets[^1]);
+        _parameterGradients = AlignedArray.Allocate(network.ParameterCount, network.AlignedParameter);
         _inputGradients = new float[checked(capacity * LeNet5Network.InputSize)];
-        Scratch = new float[network.Layers.Max(l => l.ScratchSize)];
+        Scratch = AlignedArray.Allocate(network.Layers.Max(l => l.ScratchSize));
         _cacheOffsets = new int[layers + 1];
         for (int l = 0; l < layers; l++)
-            _cacheOffsets[l + 1] = checked(_cacheOffsets[l] + network.Layers[l].CacheSize);
-        _caches = new float[_cacheOffsets[^1]];
+            _cacheOffsets[l + 1] = AlignedArray.WholeLines(checked(_cacheOffsets[l] + network.Layers[l].CacheSize));
+        _caches = AlignedArray.Allocate(_cacheOffsets[^1]);
     }
 
     internal LeNet5Network Network { get; }
@@ -59,7 +61,7 @@ public sealed class NetworkWorkspace
     /// </summary>
     public Span<float> ParameterCurvature => _parameterCurvature ??= new float[Network.ParameterCount];
 
-    internal float[] Scratch { get; }
+    internal ArraySegment<float> Scratch { get; }
 
     /// <summary>What layer <paramref name="layer"/> keeps from one forward pass to the next (<see cref="Layers.Layer.CacheSize"/>); its own, unlike <see cref="Scratch"/>.</summary>
     internal Span<float> LayerCache(int layer) => _caches.AsSpan(_cacheOffsets[layer], _cacheOffsets[layer + 1] - _cacheOffsets[layer]);

@@ -5,12 +5,18 @@ namespace LeNet5.Training;
 /// <summary>Adam (Kingma and Ba, 2015) with bias correction: the usual choice for the Modern network.</summary>
 public sealed class Adam : Optimizer
 {
-    private readonly float[] _first;
-    private readonly float[] _second;
+    private readonly ArraySegment<float> _first;
+    private readonly ArraySegment<float> _second;
     private readonly float[] _steps = [0];
 
     /// <summary>An optimiser for <paramref name="parameterCount"/> parameters.</summary>
     public Adam(int parameterCount, float beta1 = 0.9f, float beta2 = 0.999f, float epsilon = 1e-8f)
+        : this(parameterCount, beta1, beta2, epsilon, alignedParameter: 0)
+    {
+    }
+
+    /// <summary>With the moments placed as the network's parameters are (<see cref="Network.LeNet5Network.AlignedParameter"/>), for the trainer.</summary>
+    internal Adam(int parameterCount, float beta1, float beta2, float epsilon, int alignedParameter)
     {
         if (!(beta1 >= 0 && beta1 < 1))
             throw new ArgumentOutOfRangeException(nameof(beta1), beta1, "beta1 must be in [0, 1).");
@@ -18,8 +24,8 @@ public sealed class Adam : Optimizer
             throw new ArgumentOutOfRangeException(nameof(beta2), beta2, "beta2 must be in [0, 1).");
         if (!(epsilon > 0))
             throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, "epsilon must be positive.");
-        _first = new float[parameterCount];
-        _second = new float[parameterCount];
+        _first = AlignedArray.Allocate(parameterCount, alignedParameter);
+        _second = AlignedArray.Allocate(parameterCount, alignedParameter);
         Beta1 = beta1;
         Beta2 = beta2;
         Epsilon = epsilon;
@@ -37,7 +43,7 @@ public sealed class Adam : Optimizer
     /// <inheritdoc/>
     public override string Name => "adam";
 
-    internal override IReadOnlyList<(string Name, float[] Values)> State => [("first", _first), ("second", _second), ("steps", _steps)];
+    internal override IReadOnlyList<(string Name, ArraySegment<float> Values)> State => [("first", _first), ("second", _second), ("steps", _steps)];
 
     /// <inheritdoc/>
     public override void Step(Span<float> parameters, ReadOnlySpan<float> gradients, float learningRate)

@@ -32,16 +32,22 @@ namespace LeNet5.Training;
 public sealed class DiagonalLevenbergMarquardt : Optimizer
 {
     private readonly float[] _curvature;
-    private readonly float[] _rates;
+    private readonly ArraySegment<float> _rates;
 
     /// <summary>An optimiser for <paramref name="parameterCount"/> parameters; µ = 0.02 is the paper's.</summary>
     public DiagonalLevenbergMarquardt(int parameterCount, float mu = 0.02f)
+        : this(parameterCount, mu, alignedParameter: 0)
+    {
+    }
+
+    /// <summary>With the rates placed as the network's parameters are (<see cref="LeNet5Network.AlignedParameter"/>), for the trainer.</summary>
+    internal DiagonalLevenbergMarquardt(int parameterCount, float mu, int alignedParameter)
     {
         if (!(mu > 0) || float.IsInfinity(mu))
             throw new ArgumentOutOfRangeException(nameof(mu), mu, "µ must be a positive finite number.");
         Mu = mu;
         _curvature = new float[parameterCount];
-        _rates = new float[parameterCount];
+        _rates = AlignedArray.Allocate(parameterCount, alignedParameter);
         SetCurvature(_curvature);
     }
 
@@ -54,7 +60,7 @@ public sealed class DiagonalLevenbergMarquardt : Optimizer
     /// <inheritdoc/>
     public override string Name => "sdlm";
 
-    internal override IReadOnlyList<(string Name, float[] Values)> State => [("curvature", _curvature)];
+    internal override IReadOnlyList<(string Name, ArraySegment<float> Values)> State => [("curvature", _curvature)];
 
     /// <summary>Replaces the estimate of h_kk (the average Gauss-Newton second derivative per parameter).</summary>
     public void SetCurvature(ReadOnlySpan<float> curvature)
@@ -93,7 +99,7 @@ public sealed class DiagonalLevenbergMarquardt : Optimizer
     {
         // 1 / (µ + h_kk), once per estimate rather than once per step.
         TensorPrimitives.Add(_curvature, Mu, _rates);
-        TensorPrimitives.Reciprocal(_rates, _rates);
+        TensorPrimitives.Reciprocal<float>(_rates, _rates);
     }
 
     /// <summary>r = 1/(µ + h_kk) per parameter, as the last <see cref="EstimateCurvature"/> left them: the step is p ← p − η·g·r.</summary>

@@ -10,7 +10,7 @@ public abstract class Optimizer
     public abstract void Step(Span<float> parameters, ReadOnlySpan<float> gradients, float learningRate);
 
     /// <summary>Named state to checkpoint, so that a resumed run continues exactly.</summary>
-    internal abstract IReadOnlyList<(string Name, float[] Values)> State { get; }
+    internal abstract IReadOnlyList<(string Name, ArraySegment<float> Values)> State { get; }
 
     /// <summary>A short name for reports and checkpoints.</summary>
     public abstract string Name { get; }

@@ -64,9 +64,9 @@ public sealed class Trainer : IDisposable
         }
         Optimizer = options.Optimizer switch
         {
-            OptimizerKind.DiagonalLevenbergMarquardt => new DiagonalLevenbergMarquardt(network.ParameterCount, options.Mu),
-            OptimizerKind.SgdMomentum => new SgdMomentum(network.ParameterCount, options.Momentum),
-            _ => new Adam(network.ParameterCount),
+            OptimizerKind.DiagonalLevenbergMarquardt => new DiagonalLevenbergMarquardt(network.ParameterCount, options.Mu, network.AlignedParameter),
+            OptimizerKind.SgdMomentum => new SgdMomentum(network.ParameterCount, options.Momentum, network.AlignedParameter),
+            _ => new Adam(network.ParameterCount, 0.9f, 0.999f, 1e-8f, network.AlignedParameter),
         };
     }
 

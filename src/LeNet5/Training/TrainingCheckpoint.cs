@@ -21,7 +21,7 @@ public static class TrainingCheckpoint
     public static void Save(string path, Trainer trainer)
     {
         ArgumentNullException.ThrowIfNull(trainer);
-        var state = trainer.Optimizer.State.Select(s => new SafeTensor(Prefix + s.Name, [s.Values.Length], s.Values));
+        var state = trainer.Optimizer.State.Select(s => new SafeTensor(Prefix + s.Name, [s.Values.Count], s.Values));
         var metadata = new Dictionary<string, string>
         {
             [EpochsKey] = trainer.CompletedEpochs.ToString(CultureInfo.InvariantCulture),
@@ -56,8 +56,8 @@ public static class TrainingCheckpoint
             {
                 if (!document.TryGet(Prefix + name, out SafeTensor? tensor))
                     throw new SafeTensorsFormatException(path, Prefix + name, "Missing optimiser state.");
-                if (tensor.Data.Length != values.Length)
-                    throw new SafeTensorsFormatException(path, Prefix + name, $"Holds {tensor.Data.Length} values; expected {values.Length}.");
+                if (tensor.Data.Length != values.Count)
+                    throw new SafeTensorsFormatException(path, Prefix + name, $"Holds {tensor.Data.Length} values; expected {values.Count}.");
                 tensor.Data.Span.CopyTo(values);
             }
             if (trainer.Optimizer is DiagonalLevenbergMarquardt sdlm)
