@@ -39,31 +39,65 @@ internal static class ActivationKernels
         }
     }
 
-    /// <summary>The overlapping last vector is computed from the original values first and stored last, so no lane is transformed twice.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    /// <summary>
+    /// The overlapping last vector is computed from the original values first and stored last, so no lane is transformed
+    /// twice. Vectors four at a time (<see cref="IActivationOp.Invoke4"/>), then one at a time; the unit affine and the
+    /// general one are methods of their own (in one, the JIT's inlining budget ran out and the squash's vector operations
+    /// became calls: a forward pass 25 % slower).
+    /// </summary>
     internal static void AffineForward<TOp, TVec>(Span<float> values, float scale, float shift)
         where TOp : struct, IActivationOp
         where TVec : struct, ISimdVector<TVec>
     {
-        int length = values.Length;
-        if (length == 0)
+        if (values.Length == 0)
             return;
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(TVec.Count, length, "vector width");
-        ref float v = ref Simd.Ref(values);
-        nint last = length - TVec.Count;
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(TVec.Count, values.Length, "vector width");
         if (scale == 1f && BitConverter.SingleToInt32Bits(shift) == 0)
+            UnitForward<TOp, TVec>(ref Simd.Ref(values), values.Length - TVec.Count);
+        else
+            ScaledForward<TOp, TVec>(ref Simd.Ref(values), values.Length - TVec.Count, scale, shift);
+    }
+
+    /// <summary>
+    /// f(a + 0): a·1 + 0 is a + 0 for every a (−0 to +0, a NaN kept), so f's argument has the same bits from an add, which
+    /// runs beside the squash's multiply-adds instead of among them.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void UnitForward<TOp, TVec>(ref float v, nint last)
+        where TOp : struct, IActivationOp
+        where TVec : struct, ISimdVector<TVec>
+    {
+        TVec tail = TOp.Invoke(TVec.Add(TVec.Load(ref v, last), TVec.Zero));
+        nint i = 0;
+        for (; i + (4 * TVec.Count) <= last; i += 4 * TVec.Count)
         {
-            // a·1 + 0 is a + 0 for every a (−0 to +0, a NaN kept), so f's argument has the same bits from an add,
-            // which runs beside the squash's multiply-adds instead of among them.
-            TVec unitTail = TOp.Invoke(TVec.Add(TVec.Load(ref v, last), TVec.Zero));
-            for (nint i = 0; i < last; i += TVec.Count)
-                TVec.Store(TOp.Invoke(TVec.Add(TVec.Load(ref v, i), TVec.Zero)), ref v, i);
-            TVec.Store(unitTail, ref v, last);
-            return;
+            TVec v0 = TVec.Add(TVec.Load(ref v, i), TVec.Zero), v1 = TVec.Add(TVec.Load(ref v, i + TVec.Count), TVec.Zero);
+            TVec v2 = TVec.Add(TVec.Load(ref v, i + (2 * TVec.Count)), TVec.Zero), v3 = TVec.Add(TVec.Load(ref v, i + (3 * TVec.Count)), TVec.Zero);
+            TOp.Invoke4(ref v0, ref v1, ref v2, ref v3);
+            TVec.Store(v0, ref v, i); TVec.Store(v1, ref v, i + TVec.Count); TVec.Store(v2, ref v, i + (2 * TVec.Count)); TVec.Store(v3, ref v, i + (3 * TVec.Count));
         }
+        for (; i < last; i += TVec.Count)
+            TVec.Store(TOp.Invoke(TVec.Add(TVec.Load(ref v, i), TVec.Zero)), ref v, i);
+        TVec.Store(tail, ref v, last);
+    }
+
+    /// <summary>f(a·scale + shift).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void ScaledForward<TOp, TVec>(ref float v, nint last, float scale, float shift)
+        where TOp : struct, IActivationOp
+        where TVec : struct, ISimdVector<TVec>
+    {
         TVec a = TVec.Broadcast(scale), b = TVec.Broadcast(shift);
         TVec tail = TOp.Invoke(TVec.MultiplyAdd(TVec.Load(ref v, last), a, b));
-        for (nint i = 0; i < last; i += TVec.Count)
+        nint i = 0;
+        for (; i + (4 * TVec.Count) <= last; i += 4 * TVec.Count)
+        {
+            TVec v0 = TVec.MultiplyAdd(TVec.Load(ref v, i), a, b), v1 = TVec.MultiplyAdd(TVec.Load(ref v, i + TVec.Count), a, b);
+            TVec v2 = TVec.MultiplyAdd(TVec.Load(ref v, i + (2 * TVec.Count)), a, b), v3 = TVec.MultiplyAdd(TVec.Load(ref v, i + (3 * TVec.Count)), a, b);
+            TOp.Invoke4(ref v0, ref v1, ref v2, ref v3);
+            TVec.Store(v0, ref v, i); TVec.Store(v1, ref v, i + TVec.Count); TVec.Store(v2, ref v, i + (2 * TVec.Count)); TVec.Store(v3, ref v, i + (3 * TVec.Count));
+        }
+        for (; i < last; i += TVec.Count)
             TVec.Store(TOp.Invoke(TVec.MultiplyAdd(TVec.Load(ref v, i), a, b)), ref v, i);
         TVec.Store(tail, ref v, last);
     }
@@ -107,6 +141,13 @@ internal static class ActivationKernels
     internal interface IActivationOp
     {
         static abstract TVec Invoke<TVec>(TVec a) where TVec : struct, ISimdVector<TVec>;
+
+        /// <summary>
+        /// <see cref="Invoke"/> on four vectors, written side by side so that their dependency chains overlap (the
+        /// squash's, <see cref="RationalTanh4"/>); the same bits as four calls. Measured with <c>tools/ab_compare.py</c>
+        /// on Zen 4: Classic's forward pass 1.7 % faster at batch 1, 2.0–2.5 % at 64 and 256.
+        /// </summary>
+        static abstract void Invoke4<TVec>(ref TVec a0, ref TVec a1, ref TVec a2, ref TVec a3) where TVec : struct, ISimdVector<TVec>;
     }
 
     /// <summary>No activation: the input-gradient correlations and the Modern output.</summary>
@@ -114,6 +155,9 @@ internal static class ActivationKernels
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static TVec Invoke<TVec>(TVec a) where TVec : struct, ISimdVector<TVec> => a;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Invoke4<TVec>(ref TVec a0, ref TVec a1, ref TVec a2, ref TVec a3) where TVec : struct, ISimdVector<TVec> { }
     }
 
     /// <summary>The paper's squash f(a) = A·tanh(S·a), A = 1.7159, S = 2/3 (Appendix A).</summary>
@@ -122,12 +166,26 @@ internal static class ActivationKernels
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static TVec Invoke<TVec>(TVec a) where TVec : struct, ISimdVector<TVec>
             => TVec.Multiply(TVec.Broadcast(SquashAmplitude), RationalTanh(TVec.Multiply(a, TVec.Broadcast(SquashSlope))));
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Invoke4<TVec>(ref TVec a0, ref TVec a1, ref TVec a2, ref TVec a3) where TVec : struct, ISimdVector<TVec>
+        {
+            var slope = TVec.Broadcast(SquashSlope);
+            a0 = TVec.Multiply(a0, slope); a1 = TVec.Multiply(a1, slope); a2 = TVec.Multiply(a2, slope); a3 = TVec.Multiply(a3, slope);
+            RationalTanh4(ref a0, ref a1, ref a2, ref a3);
+            var amplitude = TVec.Broadcast(SquashAmplitude);
+            a0 = TVec.Multiply(amplitude, a0); a1 = TVec.Multiply(amplitude, a1); a2 = TVec.Multiply(amplitude, a2); a3 = TVec.Multiply(amplitude, a3);
+        }
     }
 
     internal readonly struct TanhOp : IActivationOp
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static TVec Invoke<TVec>(TVec a) where TVec : struct, ISimdVector<TVec> => RationalTanh(a);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Invoke4<TVec>(ref TVec a0, ref TVec a1, ref TVec a2, ref TVec a3) where TVec : struct, ISimdVector<TVec>
+            => RationalTanh4(ref a0, ref a1, ref a2, ref a3);
     }
 
     /// <summary>max(0, a). Zero first: x86's max returns its second operand when a lane is NaN, so NaN stays NaN at every width.</summary>
@@ -135,6 +193,12 @@ internal static class ActivationKernels
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static TVec Invoke<TVec>(TVec a) where TVec : struct, ISimdVector<TVec> => TVec.Max(TVec.Zero, a);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Invoke4<TVec>(ref TVec a0, ref TVec a1, ref TVec a2, ref TVec a3) where TVec : struct, ISimdVector<TVec>
+        {
+            a0 = Invoke(a0); a1 = Invoke(a1); a2 = Invoke(a2); a3 = Invoke(a3);
+        }
     }
 
     /// <summary>
@@ -147,20 +211,64 @@ internal static class ActivationKernels
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static TVec RationalTanh<TVec>(TVec x) where TVec : struct, ISimdVector<TVec>
     {
-        var clamped = TVec.Min(TVec.Max(x, TVec.Broadcast(-7.90531110763549805f)), TVec.Broadcast(7.90531110763549805f));
+        var clamped = TVec.Min(TVec.Max(x, TVec.Broadcast(-TanhClamp)), TVec.Broadcast(TanhClamp));
         var x2 = TVec.Multiply(clamped, clamped);
-        var p = TVec.MultiplyAdd(x2, TVec.Broadcast(-2.76076847742355e-16f), TVec.Broadcast(2.00018790482477e-13f));
-        p = TVec.MultiplyAdd(p, x2, TVec.Broadcast(-8.60467152213735e-11f));
-        p = TVec.MultiplyAdd(p, x2, TVec.Broadcast(5.12229709037114e-08f));
-        p = TVec.MultiplyAdd(p, x2, TVec.Broadcast(1.48572235717979e-05f));
-        p = TVec.MultiplyAdd(p, x2, TVec.Broadcast(6.37261928875436e-04f));
-        p = TVec.MultiplyAdd(p, x2, TVec.Broadcast(4.89352455891786e-03f));
+        var p = TVec.MultiplyAdd(x2, TVec.Broadcast(P13), TVec.Broadcast(P11));
+        p = TVec.MultiplyAdd(p, x2, TVec.Broadcast(P9));
+        p = TVec.MultiplyAdd(p, x2, TVec.Broadcast(P7));
+        p = TVec.MultiplyAdd(p, x2, TVec.Broadcast(P5));
+        p = TVec.MultiplyAdd(p, x2, TVec.Broadcast(P3));
+        p = TVec.MultiplyAdd(p, x2, TVec.Broadcast(P1));
         p = TVec.Multiply(p, clamped);
-        var q = TVec.MultiplyAdd(x2, TVec.Broadcast(1.19825839466702e-06f), TVec.Broadcast(1.18534705686654e-04f));
-        q = TVec.MultiplyAdd(q, x2, TVec.Broadcast(2.26843463243900e-03f));
-        q = TVec.MultiplyAdd(q, x2, TVec.Broadcast(4.89352518554385e-03f));
+        var q = TVec.MultiplyAdd(x2, TVec.Broadcast(Q6), TVec.Broadcast(Q4));
+        q = TVec.MultiplyAdd(q, x2, TVec.Broadcast(Q2));
+        q = TVec.MultiplyAdd(q, x2, TVec.Broadcast(Q0));
         return TVec.MultiplyAdd(x, TVec.Zero, TVec.Divide(p, q));
     }
+
+    /// <summary>
+    /// <see cref="RationalTanh"/> of four vectors: the same operations in the same order for each, so the same bits, with
+    /// the four written side by side. The rational is one dependency chain of about twenty operations; written one vector
+    /// after another, the scheduler holds the waiting operations of one or two chains, side by side those of four.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void RationalTanh4<TVec>(ref TVec x0, ref TVec x1, ref TVec x2, ref TVec x3) where TVec : struct, ISimdVector<TVec>
+    {
+        TVec low = TVec.Broadcast(-TanhClamp), high = TVec.Broadcast(TanhClamp);
+        TVec c0 = TVec.Min(TVec.Max(x0, low), high), c1 = TVec.Min(TVec.Max(x1, low), high);
+        TVec c2 = TVec.Min(TVec.Max(x2, low), high), c3 = TVec.Min(TVec.Max(x3, low), high);
+        TVec s0 = TVec.Multiply(c0, c0), s1 = TVec.Multiply(c1, c1), s2 = TVec.Multiply(c2, c2), s3 = TVec.Multiply(c3, c3);
+        TVec k = TVec.Broadcast(P13), k2 = TVec.Broadcast(P11);
+        TVec p0 = TVec.MultiplyAdd(s0, k, k2), p1 = TVec.MultiplyAdd(s1, k, k2), p2 = TVec.MultiplyAdd(s2, k, k2), p3 = TVec.MultiplyAdd(s3, k, k2);
+        k = TVec.Broadcast(Q6); k2 = TVec.Broadcast(Q4);
+        TVec q0 = TVec.MultiplyAdd(s0, k, k2), q1 = TVec.MultiplyAdd(s1, k, k2), q2 = TVec.MultiplyAdd(s2, k, k2), q3 = TVec.MultiplyAdd(s3, k, k2);
+        Horner4(ref p0, ref p1, ref p2, ref p3, s0, s1, s2, s3, P9);
+        Horner4(ref q0, ref q1, ref q2, ref q3, s0, s1, s2, s3, Q2);
+        Horner4(ref p0, ref p1, ref p2, ref p3, s0, s1, s2, s3, P7);
+        Horner4(ref q0, ref q1, ref q2, ref q3, s0, s1, s2, s3, Q0);
+        Horner4(ref p0, ref p1, ref p2, ref p3, s0, s1, s2, s3, P5);
+        Horner4(ref p0, ref p1, ref p2, ref p3, s0, s1, s2, s3, P3);
+        Horner4(ref p0, ref p1, ref p2, ref p3, s0, s1, s2, s3, P1);
+        p0 = TVec.Multiply(p0, c0); p1 = TVec.Multiply(p1, c1); p2 = TVec.Multiply(p2, c2); p3 = TVec.Multiply(p3, c3);
+        x0 = TVec.MultiplyAdd(x0, TVec.Zero, TVec.Divide(p0, q0));
+        x1 = TVec.MultiplyAdd(x1, TVec.Zero, TVec.Divide(p1, q1));
+        x2 = TVec.MultiplyAdd(x2, TVec.Zero, TVec.Divide(p2, q2));
+        x3 = TVec.MultiplyAdd(x3, TVec.Zero, TVec.Divide(p3, q3));
+    }
+
+    /// <summary>One Horner step, v ← v·s + c, of four polynomials.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Horner4<TVec>(ref TVec v0, ref TVec v1, ref TVec v2, ref TVec v3, TVec s0, TVec s1, TVec s2, TVec s3, float c) where TVec : struct, ISimdVector<TVec>
+    {
+        var k = TVec.Broadcast(c);
+        v0 = TVec.MultiplyAdd(v0, s0, k); v1 = TVec.MultiplyAdd(v1, s1, k); v2 = TVec.MultiplyAdd(v2, s2, k); v3 = TVec.MultiplyAdd(v3, s3, k);
+    }
+
+    // The rational's clamp and coefficients: p's of x, x³, …, x¹³ and q's of 1, x², …, x⁶.
+    private const float TanhClamp = 7.90531110763549805f;
+    private const float P1 = 4.89352455891786e-03f, P3 = 6.37261928875436e-04f, P5 = 1.48572235717979e-05f, P7 = 5.12229709037114e-08f;
+    private const float P9 = -8.60467152213735e-11f, P11 = 2.00018790482477e-13f, P13 = -2.76076847742355e-16f;
+    private const float Q0 = 4.89352518554385e-03f, Q2 = 2.26843463243900e-03f, Q4 = 1.18534705686654e-04f, Q6 = 1.19825839466702e-06f;
 
     internal interface IDerivativeProduct
     {

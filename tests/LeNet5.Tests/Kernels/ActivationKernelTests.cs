@@ -130,6 +130,54 @@ public class ActivationKernelTests
         });
     }
 
+    [Theory]
+    [MemberData(nameof(Bits))]
+    public void FourVectorsAtOnce_HaveTheBitsOfOneAtATime(int bits)
+    {
+        // AffineForward runs four vectors at a time through Invoke4 (RationalTanh4 for the tanh), then one at a time, then
+        // the overlapping tail: every element must have the bits of the one-lane path, f(a·scale + shift) or f(a + 0).
+        var random = new Random(bits + 11);
+        TestUtil.WithWidth(bits, () =>
+        {
+            float[] special = [-0f, 0f, float.NaN, float.PositiveInfinity, float.NegativeInfinity, float.Epsilon, 1e-38f, -7.9f, 8f, -12f, 30f];
+            foreach (var activation in new[] { Activation.ScaledTanh, Activation.Tanh, Activation.ReLU })
+            {
+                foreach (var (scale, shift) in new[] { (1f, 0f), (0.37f, -0.21f) })
+                {
+                    for (int length = 1; length <= 200; length += length < 70 ? 1 : 13)
+                    {
+                        float[] a = TestUtil.RandomFloats(random, length, 6);
+                        for (int i = 0; i < length; i += 5)
+                            a[i] = special[(i / 5) % special.Length];
+                        var expected = a.Select(v => Bits32(OneLane(activation, v, scale, shift))).ToArray();
+                        var y = (float[])a.Clone();
+                        ActivationDispatch.AffineForward(activation, y, scale, shift);
+                        Assert.Equal(expected, y.Select(Bits32).ToArray());
+                    }
+                }
+            }
+        });
+    }
+
+    private static int Bits32(float v) => BitConverter.SingleToInt32Bits(v);
+
+    /// <summary>The one-lane path: f(a + 0) for a unit affine (as the kernels compute it), else f(a·scale + shift).</summary>
+    private static float OneLane(Activation activation, float a, float scale, float shift)
+    {
+        var x = scale == 1f && shift == 0f
+            ? Vec32.Add(Vec32.Broadcast(a), Vec32.Zero)
+            : Vec32.MultiplyAdd(Vec32.Broadcast(a), Vec32.Broadcast(scale), Vec32.Broadcast(shift));
+        var y = activation switch
+        {
+            Activation.ScaledTanh => ActivationKernels.ScaledTanhOp.Invoke(x),
+            Activation.Tanh => ActivationKernels.TanhOp.Invoke(x),
+            _ => ActivationKernels.ReLUOp.Invoke(x),
+        };
+        var one = new float[1];
+        Vec32.Store(y, ref one[0], 0);
+        return one[0];
+    }
+
     public static TheoryData<int> Bits => TestUtil.WidthData();
 
     [Fact]
