@@ -41,9 +41,10 @@ internal static class ActivationKernels
 
     /// <summary>
     /// The overlapping last vector is computed from the original values first and stored last, so no lane is transformed
-    /// twice. Vectors four at a time (<see cref="IActivationOp.Invoke4"/>), then one at a time; the unit affine and the
-    /// general one are methods of their own (in one, the JIT's inlining budget ran out and the squash's vector operations
-    /// became calls: a forward pass 25 % slower).
+    /// twice. Vectors four at a time (<see cref="IActivationOp.Invoke4"/>), then one at a time. The unit affine and the
+    /// general one are separate instantiations of one loop (<see cref="UnitAffine"/>, <see cref="Affine"/>):
+    /// with both in one method body, the JIT's inlining budget ran out and the squash's vector operations became calls
+    /// (a forward pass 25 % slower).
     /// </summary>
     internal static void AffineForward<TOp, TVec>(Span<float> values, float scale, float shift)
         where TOp : struct, IActivationOp
@@ -53,53 +54,54 @@ internal static class ActivationKernels
             return;
         ArgumentOutOfRangeException.ThrowIfGreaterThan(TVec.Count, values.Length, "vector width");
         if (scale == 1f && BitConverter.SingleToInt32Bits(shift) == 0)
-            UnitForward<TOp, TVec>(ref Simd.Ref(values), values.Length - TVec.Count);
+            Forward<TOp, TVec, UnitAffine>(ref Simd.Ref(values), values.Length - TVec.Count, scale, shift);
         else
-            ScaledForward<TOp, TVec>(ref Simd.Ref(values), values.Length - TVec.Count, scale, shift);
+            Forward<TOp, TVec, Affine>(ref Simd.Ref(values), values.Length - TVec.Count, scale, shift);
+    }
+
+    /// <summary>v ← f(TArgument.Of(v, scale, shift)) for every float from <paramref name="v"/> to <paramref name="last"/> + TVec.Count.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void Forward<TOp, TVec, TArgument>(ref float v, nint last, float scale, float shift)
+        where TOp : struct, IActivationOp
+        where TVec : struct, ISimdVector<TVec>
+        where TArgument : struct, IArgument
+    {
+        TVec a = TVec.Broadcast(scale), b = TVec.Broadcast(shift);
+        TVec tail = TOp.Invoke(TArgument.Of(TVec.Load(ref v, last), a, b));
+        nint i = 0;
+        for (; i + (4 * TVec.Count) <= last; i += 4 * TVec.Count)
+        {
+            TVec v0 = TArgument.Of(TVec.Load(ref v, i), a, b), v1 = TArgument.Of(TVec.Load(ref v, i + TVec.Count), a, b);
+            TVec v2 = TArgument.Of(TVec.Load(ref v, i + (2 * TVec.Count)), a, b), v3 = TArgument.Of(TVec.Load(ref v, i + (3 * TVec.Count)), a, b);
+            TOp.Invoke4(ref v0, ref v1, ref v2, ref v3);
+            TVec.Store(v0, ref v, i); TVec.Store(v1, ref v, i + TVec.Count); TVec.Store(v2, ref v, i + (2 * TVec.Count)); TVec.Store(v3, ref v, i + (3 * TVec.Count));
+        }
+        for (; i < last; i += TVec.Count)
+            TVec.Store(TOp.Invoke(TArgument.Of(TVec.Load(ref v, i), a, b)), ref v, i);
+        TVec.Store(tail, ref v, last);
+    }
+
+    /// <summary>f's argument from a stored value: the activation's affine map.</summary>
+    private interface IArgument
+    {
+        static abstract TVec Of<TVec>(TVec value, TVec scale, TVec shift) where TVec : struct, ISimdVector<TVec>;
     }
 
     /// <summary>
-    /// f(a + 0): a·1 + 0 is a + 0 for every a (−0 to +0, a NaN kept), so f's argument has the same bits from an add, which
+    /// a + 0: a·1 + 0 is a + 0 for every a (−0 to +0, a NaN kept), so f's argument has the same bits from an add, which
     /// runs beside the squash's multiply-adds instead of among them.
     /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void UnitForward<TOp, TVec>(ref float v, nint last)
-        where TOp : struct, IActivationOp
-        where TVec : struct, ISimdVector<TVec>
+    private readonly struct UnitAffine : IArgument
     {
-        TVec tail = TOp.Invoke(TVec.Add(TVec.Load(ref v, last), TVec.Zero));
-        nint i = 0;
-        for (; i + (4 * TVec.Count) <= last; i += 4 * TVec.Count)
-        {
-            TVec v0 = TVec.Add(TVec.Load(ref v, i), TVec.Zero), v1 = TVec.Add(TVec.Load(ref v, i + TVec.Count), TVec.Zero);
-            TVec v2 = TVec.Add(TVec.Load(ref v, i + (2 * TVec.Count)), TVec.Zero), v3 = TVec.Add(TVec.Load(ref v, i + (3 * TVec.Count)), TVec.Zero);
-            TOp.Invoke4(ref v0, ref v1, ref v2, ref v3);
-            TVec.Store(v0, ref v, i); TVec.Store(v1, ref v, i + TVec.Count); TVec.Store(v2, ref v, i + (2 * TVec.Count)); TVec.Store(v3, ref v, i + (3 * TVec.Count));
-        }
-        for (; i < last; i += TVec.Count)
-            TVec.Store(TOp.Invoke(TVec.Add(TVec.Load(ref v, i), TVec.Zero)), ref v, i);
-        TVec.Store(tail, ref v, last);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static TVec Of<TVec>(TVec value, TVec scale, TVec shift) where TVec : struct, ISimdVector<TVec> => TVec.Add(value, TVec.Zero);
     }
 
-    /// <summary>f(a·scale + shift).</summary>
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void ScaledForward<TOp, TVec>(ref float v, nint last, float scale, float shift)
-        where TOp : struct, IActivationOp
-        where TVec : struct, ISimdVector<TVec>
+    /// <summary>a·scale + shift, rounded once.</summary>
+    private readonly struct Affine : IArgument
     {
-        TVec a = TVec.Broadcast(scale), b = TVec.Broadcast(shift);
-        TVec tail = TOp.Invoke(TVec.MultiplyAdd(TVec.Load(ref v, last), a, b));
-        nint i = 0;
-        for (; i + (4 * TVec.Count) <= last; i += 4 * TVec.Count)
-        {
-            TVec v0 = TVec.MultiplyAdd(TVec.Load(ref v, i), a, b), v1 = TVec.MultiplyAdd(TVec.Load(ref v, i + TVec.Count), a, b);
-            TVec v2 = TVec.MultiplyAdd(TVec.Load(ref v, i + (2 * TVec.Count)), a, b), v3 = TVec.MultiplyAdd(TVec.Load(ref v, i + (3 * TVec.Count)), a, b);
-            TOp.Invoke4(ref v0, ref v1, ref v2, ref v3);
-            TVec.Store(v0, ref v, i); TVec.Store(v1, ref v, i + TVec.Count); TVec.Store(v2, ref v, i + (2 * TVec.Count)); TVec.Store(v3, ref v, i + (3 * TVec.Count));
-        }
-        for (; i < last; i += TVec.Count)
-            TVec.Store(TOp.Invoke(TVec.MultiplyAdd(TVec.Load(ref v, i), a, b)), ref v, i);
-        TVec.Store(tail, ref v, last);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static TVec Of<TVec>(TVec value, TVec scale, TVec shift) where TVec : struct, ISimdVector<TVec> => TVec.MultiplyAdd(value, scale, shift);
     }
 
     /// <summary>gradient ← TOp(outputs, gradient): gradient · f'(a), where outputs holds y = f(a).</summary>

@@ -9,8 +9,11 @@ public sealed class Adam : Optimizer
     private readonly ArraySegment<float> _second;
     private readonly float[] _steps = [0];
 
+    // The defaults of Kingma and Ba, for the public constructor and the trainer's.
+    internal const float DefaultBeta1 = 0.9f, DefaultBeta2 = 0.999f, DefaultEpsilon = 1e-8f;
+
     /// <summary>An optimiser for <paramref name="parameterCount"/> parameters.</summary>
-    public Adam(int parameterCount, float beta1 = 0.9f, float beta2 = 0.999f, float epsilon = 1e-8f)
+    public Adam(int parameterCount, float beta1 = DefaultBeta1, float beta2 = DefaultBeta2, float epsilon = DefaultEpsilon)
         : this(parameterCount, beta1, beta2, epsilon, alignedParameter: 0)
     {
     }

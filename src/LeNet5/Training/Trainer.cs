@@ -66,7 +66,7 @@ public sealed class Trainer : IDisposable
         {
             OptimizerKind.DiagonalLevenbergMarquardt => new DiagonalLevenbergMarquardt(network.ParameterCount, options.Mu, network.AlignedParameter),
             OptimizerKind.SgdMomentum => new SgdMomentum(network.ParameterCount, options.Momentum, network.AlignedParameter),
-            _ => new Adam(network.ParameterCount, 0.9f, 0.999f, 1e-8f, network.AlignedParameter),
+            _ => new Adam(network.ParameterCount, Adam.DefaultBeta1, Adam.DefaultBeta2, Adam.DefaultEpsilon, network.AlignedParameter),
         };
     }
 
